@@ -1,1 +1,6 @@
-export {}
+/**
+ * @intercom-fx/core: config, the HTTP client service, typed errors, retry schedules,
+ * rate-limit state and the endpoints of Intercom's REST API 2.10.
+ */
+export * as Endpoint from "./Endpoint.js"
+export * as IntercomError from "./IntercomError.js"
