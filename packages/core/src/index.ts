@@ -4,3 +4,4 @@
  */
 export * as Endpoint from "./Endpoint.js"
 export * as IntercomError from "./IntercomError.js"
+export * as IntercomClient from "./IntercomClient.js"
