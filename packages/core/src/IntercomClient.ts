@@ -5,11 +5,21 @@
  *
  * @since 0.1.0
  */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
-import type { Endpoint, HttpMethod, Input } from "./Endpoint.js"
-import type { IntercomError } from "./IntercomError.js"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { buildPath, type Endpoint, type HttpMethod, type Input } from "./Endpoint.js"
+import * as IntercomConfig from "./IntercomConfig.js"
+import * as IntercomError from "./IntercomError.js"
+import * as Errors from "./internal/responseError.js"
+import * as RateLimit from "./RateLimit.js"
+import * as Retry from "./Retry.js"
+import { version } from "./version.js"
 
 /** Per-call overrides of the client's defaults. */
 export interface CallOptions {
@@ -37,12 +47,175 @@ export interface IntercomClientService {
     endpoint: Endpoint<Names, Query, Body, Success>,
     input: Input<Names, Query, Body>,
     options?: CallOptions
-  ) => Effect.Effect<Success, IntercomError>
+  ) => Effect.Effect<Success, IntercomError.IntercomError>
   /** Sends a raw request with the same auth, retries and typed errors; returns the parsed JSON body. */
-  readonly request: (request: RawRequest, options?: CallOptions) => Effect.Effect<unknown, IntercomError>
+  readonly request: (request: RawRequest, options?: CallOptions) => Effect.Effect<unknown, IntercomError.IntercomError>
 }
 
 export class IntercomClient extends Context.Tag("@intercom-fx/core/IntercomClient")<
   IntercomClient,
   IntercomClientService
 >() {}
+
+/** One HTTP exchange to run: everything `send` needs, whether typed or raw. */
+interface Exchange {
+  readonly site: Errors.CallSite
+  readonly method: HttpMethod
+  readonly pathTemplate: string
+  readonly urlParams: ReadonlyArray<readonly [string, string]>
+  readonly body: unknown
+  readonly idempotent: boolean
+  readonly responseKind: "json" | "bytes"
+}
+
+const headersOf = (response: HttpClientResponse.HttpClientResponse): Readonly<Record<string, string | undefined>> =>
+  response.headers
+
+const parseJson = (site: Errors.CallSite, status: number, text: string): Effect.Effect<unknown, IntercomError.TransportError> =>
+  text.trim() === ""
+    ? Effect.succeed(null) // e.g. 200/204 answers to deletes with no body
+    : Effect.try({ try: () => JSON.parse(text) as unknown, catch: (cause) => Errors.bodyCutShort(site, status, cause) })
+
+/** Builds the client from its configuration, an `HttpClient` and the shared rate-limit budget. */
+export const make: Effect.Effect<
+  IntercomClientService,
+  never,
+  IntercomConfig.IntercomConfig | HttpClient.HttpClient | RateLimit.RateLimit
+> = Effect.gen(function*() {
+  const config = yield* IntercomConfig.IntercomConfig
+  const rateLimit = yield* RateLimit.RateLimit
+  const http = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(config.baseUrl),
+        HttpClientRequest.bearerToken(config.accessToken),
+        HttpClientRequest.setHeaders({
+          "Intercom-Version": config.version,
+          Accept: "application/json",
+          "Content-Type": "application/json",
+          "User-Agent": `intercom-fx/${version}`
+        })
+      )
+    )
+  )
+
+  /** One attempt: reserve budget, send, record rate-limit headers, read the body or fail typed. */
+  const attempt = (exchange: Exchange, number: number, timeout: Duration.Duration) => {
+    const { site } = exchange
+    const request = HttpClientRequest.make(exchange.method)(site.path, {
+      urlParams: exchange.urlParams.map(([key, value]) => [key, value] as [string, string])
+    })
+    const withBody = exchange.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, exchange.body)
+    return Effect.gen(function*() {
+      if (config.throttle) yield* rateLimit.acquire
+      const response = yield* http.execute(withBody).pipe(
+        Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
+        Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error)))
+      )
+      const headers = headersOf(response)
+      const snapshot = RateLimit.fromHeaders(headers)
+      yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+      if (response.status >= 200 && response.status < 300) {
+        if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
+        if (exchange.responseKind === "bytes") {
+          const buffer = yield* response.arrayBuffer.pipe(
+            Effect.mapError((cause) => Errors.bodyCutShort(site, response.status, cause))
+          )
+          return new Uint8Array(buffer)
+        }
+        const text = yield* response.text.pipe(Effect.mapError((cause) => Errors.bodyCutShort(site, response.status, cause)))
+        return yield* parseJson(site, response.status, text)
+      }
+      const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
+      const error = Errors.fromStatus(site, response.status, headers, text)
+      if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot)
+      else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
+      return yield* Effect.fail(error)
+    }).pipe(
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () =>
+          new IntercomError.TimeoutError({ ...site, errors: [], timeoutMs: Duration.toMillis(timeout) })
+      }),
+      Effect.withSpan(`intercom.${site.operation}`, {
+        kind: "client",
+        attributes: {
+          "http.request.method": site.method,
+          "url.template": exchange.pathTemplate,
+          "intercom.operation": site.operation,
+          "intercom.attempt": number
+        }
+      })
+    )
+  }
+
+  /** Runs an exchange under the retry policy; attempts are numbered from 1. */
+  const send = (exchange: Exchange, options: CallOptions | undefined): Effect.Effect<unknown, IntercomError.IntercomError> =>
+    Effect.suspend(() => {
+      let attempts = 0
+      const timeout = Duration.decode(options?.timeout ?? config.timeout)
+      return Effect.suspend(() => attempt(exchange, ++attempts, timeout)).pipe(
+        Effect.retry(
+          Retry.policy({
+            idempotent: exchange.idempotent,
+            maxAttempts: options?.maxAttempts ?? config.maxAttempts,
+            baseDelay: config.baseDelay,
+            maxDelay: options?.maxDelay ?? config.maxDelay
+          })
+        )
+      )
+    })
+
+  const execute: IntercomClientService["execute"] = (endpoint, input, options) => {
+    const parts = input as { readonly path?: Readonly<Record<string, string | number>>; readonly query?: unknown; readonly body?: unknown }
+    const site: Errors.CallSite = {
+      operation: endpoint.name,
+      method: endpoint.method,
+      path: buildPath(endpoint.path, parts.path ?? {})
+    }
+    return Effect.gen(function*() {
+      const urlParams = yield* endpoint.encodeQuery(parts.query as never).pipe(
+        Effect.mapError((error) => Errors.fromEncodeError(site, error))
+      )
+      const body = yield* endpoint.encodeBody(parts.body as never).pipe(
+        Effect.mapError((error) => Errors.fromEncodeError(site, error))
+      )
+      const raw = yield* send(
+        { site, method: endpoint.method, pathTemplate: endpoint.path, urlParams, body, idempotent: endpoint.idempotent, responseKind: endpoint.responseKind },
+        options
+      )
+      return yield* endpoint.decodeSuccess(raw).pipe(Effect.mapError((error) => Errors.fromDecodeError(site, 200, error)))
+    })
+  }
+
+  const request: IntercomClientService["request"] = (raw, options) => {
+    const url = new URL(raw.path, "http://placeholder")
+    const site: Errors.CallSite = { operation: "request", method: raw.method, path: url.pathname }
+    return send(
+      {
+        site,
+        method: raw.method,
+        pathTemplate: url.pathname,
+        urlParams: [...url.searchParams.entries()],
+        body: raw.body,
+        idempotent: raw.idempotent ?? raw.method !== "POST",
+        responseKind: "json"
+      },
+      options
+    )
+  }
+
+  return { execute, request }
+})
+
+/** The client over a given configuration layer; needs an `HttpClient` (e.g. NodeHttpClient.layerUndici). */
+export const layerWith = <E, R>(
+  config: Layer.Layer<IntercomConfig.IntercomConfig, E, R>
+): Layer.Layer<IntercomClient | RateLimit.RateLimit, E, R | HttpClient.HttpClient> =>
+  Layer.effect(IntercomClient, make).pipe(Layer.provideMerge(RateLimit.layer), Layer.provide(config))
+
+/** The client from explicit options. */
+export const layer = (options: IntercomConfig.Options) => layerWith(IntercomConfig.layer(options))
+
+/** The client from the environment (`INTERCOM_ACCESS_TOKEN`, `INTERCOM_REGION`, …). */
+export const layerConfig = () => layerWith(IntercomConfig.layerConfig())

@@ -5,3 +5,6 @@
 export * as Endpoint from "./Endpoint.js"
 export * as IntercomError from "./IntercomError.js"
 export * as IntercomClient from "./IntercomClient.js"
+export * as IntercomConfig from "./IntercomConfig.js"
+export * as RateLimit from "./RateLimit.js"
+export * as Retry from "./Retry.js"

@@ -1,0 +1,138 @@
+/**
+ * The rate-limit budget shared by every request of one client: it keeps what
+ * `X-RateLimit-Limit` / `-Remaining` / `-Reset` last said and, before each request,
+ * reserves a slot in the current window or waits for the next one. Many fibers share
+ * one budget, so concurrent bulk work slows down instead of storming into 429s.
+ *
+ * Intercom spreads its per-minute limit over 10-second windows; `Reset` is the UNIX
+ * second the current window ends.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Ref from "effect/Ref"
+
+/** What the last response's headers said. */
+export interface Snapshot {
+  /** Requests allowed per window. */
+  readonly limit: number
+  /** Requests left in the window when the response was sent. */
+  readonly remaining: number
+  /** When the window ends, epoch milliseconds. */
+  readonly resetAt: number
+}
+
+/** Reads the three headers; `None` when any is missing or malformed (e.g. unauthenticated responses). */
+export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): Option.Option<Snapshot> => {
+  const limit = Number(headers["x-ratelimit-limit"])
+  const remaining = Number(headers["x-ratelimit-remaining"])
+  const reset = Number(headers["x-ratelimit-reset"])
+  const present = [headers["x-ratelimit-limit"], headers["x-ratelimit-remaining"], headers["x-ratelimit-reset"]]
+    .every((value) => value !== undefined && value.trim() !== "")
+  return present && Number.isFinite(limit) && Number.isFinite(remaining) && Number.isFinite(reset)
+    ? Option.some({ limit, remaining, resetAt: reset * 1000 })
+    : Option.none()
+}
+
+/** Counters for progress displays and benchmarks. */
+export interface Stats {
+  /** Times a request waited for the next window. */
+  readonly throttled: number
+  /** 429 responses seen. */
+  readonly rateLimited: number
+}
+
+interface Budget {
+  readonly last: Option.Option<Snapshot>
+  /** Slots this client has used in the window ending at `last.resetAt`, as far as it knows. */
+  readonly used: number
+  readonly stats: Stats
+}
+
+type Decision = { readonly _tag: "Go" } | { readonly _tag: "Wait"; readonly until: number }
+
+/** The length of Intercom's rate-limit window. */
+export const windowMillis = 10_000
+
+// A little past the reset, spread per fiber, so waiters don't all land on the same millisecond.
+const RESET_MARGIN_MS = 25
+
+const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
+  if (Option.isNone(budget.last)) return [{ _tag: "Go" }, budget]
+  const last = budget.last.value
+  if (now >= last.resetAt) {
+    // A new window began: move the window forward and start counting afresh.
+    const windows = Math.floor((now - last.resetAt) / windowMillis) + 1
+    const rolled = { ...last, remaining: last.limit, resetAt: last.resetAt + windows * windowMillis }
+    return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used: 1 }]
+  }
+  if (budget.used < last.limit) return [{ _tag: "Go" }, { ...budget, used: budget.used + 1 }]
+  return [
+    { _tag: "Wait", until: last.resetAt },
+    { ...budget, stats: { ...budget.stats, throttled: budget.stats.throttled + 1 } }
+  ]
+}
+
+const observeSnapshot = (budget: Budget, snapshot: Snapshot): Budget => {
+  const serverUsed = Math.max(0, snapshot.limit - snapshot.remaining)
+  if (Option.isNone(budget.last) || snapshot.resetAt > budget.last.value.resetAt) {
+    return { ...budget, last: Option.some(snapshot), used: serverUsed }
+  }
+  if (snapshot.resetAt < budget.last.value.resetAt) return budget // a late answer from an older window
+  // Same window: trust whichever count is higher (other processes may share the app's budget).
+  return { ...budget, last: Option.some(snapshot), used: Math.max(budget.used, serverUsed) }
+}
+
+export interface RateLimitService {
+  /** What the last response's headers said, if any did. */
+  readonly current: Effect.Effect<Option.Option<Snapshot>>
+  /** Reserves one request in the current window, waiting for the next window when it is used up. */
+  readonly acquire: Effect.Effect<void>
+  /** Records a response's rate-limit headers. */
+  readonly observe: (snapshot: Snapshot) => Effect.Effect<void>
+  /** Records a 429: nothing more is sent in this window. */
+  readonly exhausted: (snapshot: Option.Option<Snapshot>) => Effect.Effect<void>
+  readonly stats: Effect.Effect<Stats>
+}
+
+export class RateLimit extends Context.Tag("@intercom-fx/core/RateLimit")<RateLimit, RateLimitService>() {}
+
+export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
+  const state = yield* Ref.make<Budget>({ last: Option.none(), used: 0, stats: { throttled: 0, rateLimited: 0 } })
+
+  const acquire: Effect.Effect<void> = Effect.gen(function*() {
+    while (true) {
+      const now = yield* Clock.currentTimeMillis
+      const decision = yield* Ref.modify(state, (budget) => reserve(budget, now))
+      if (decision._tag === "Go") return
+      const spread = yield* Random.nextIntBetween(0, RESET_MARGIN_MS)
+      yield* Effect.logDebug("rate limit: window used up, waiting for the next one").pipe(
+        Effect.annotateLogs({ waitMs: decision.until - now })
+      )
+      yield* Effect.sleep(Duration.millis(decision.until - now + RESET_MARGIN_MS + spread))
+    }
+  })
+
+  return {
+    current: Effect.map(Ref.get(state), (budget) => budget.last),
+    acquire,
+    observe: (snapshot) => Ref.update(state, (budget) => observeSnapshot(budget, snapshot)),
+    exhausted: (snapshot) =>
+      Ref.update(state, (budget) => {
+        const counted = { ...budget, stats: { ...budget.stats, rateLimited: budget.stats.rateLimited + 1 } }
+        if (Option.isNone(snapshot)) return counted
+        const observed = observeSnapshot(counted, snapshot.value)
+        return { ...observed, used: snapshot.value.limit }
+      }),
+    stats: Effect.map(Ref.get(state), (budget) => budget.stats)
+  }
+})
+
+/** A fresh budget; provide one per app (all clients of one app should share it). */
+export const layer: Layer.Layer<RateLimit> = Layer.effect(RateLimit, make)
