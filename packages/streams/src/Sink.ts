@@ -1,0 +1,175 @@
+/**
+ * Where records go: encoders from a stream of records to a stream of text (NDJSON, one
+ * JSON array, CSV) and destinations for that text (a file written atomically, stdout).
+ *
+ * Each record is serialised exactly once (`JSON.stringify` of the decoded record, which
+ * keeps fields the schemas don't name). Encoders keep the chunk structure: one page of
+ * records becomes one piece of text and one write.
+ *
+ * `toFile` writes to a temporary file next to the target (`.<name>.<random>.partial`),
+ * fsyncs it and renames it over the target only when the stream has completed; on failure
+ * or interruption the temporary file is removed. There is never a half-written file under
+ * the final name. (Resumable exports keep their partial file; see `Export`.)
+ *
+ * @since 0.1.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import type { PlatformError } from "@effect/platform/Error"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Random from "effect/Random"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Csv from "./Csv.js"
+
+/** A file operation of a sink failed. */
+export class SinkError extends Schema.TaggedError<SinkError>()("SinkError", {
+  path: Schema.String,
+  operation: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `cannot ${this.operation} ${this.path}: ${this.detail}`
+  }
+}
+
+/** Maps a platform file-system failure to `SinkError`. */
+export const fromPlatformError = (path: string, operation: string) => (error: PlatformError): SinkError =>
+  new SinkError({ path, operation, detail: error.message })
+
+export type Format = "ndjson" | "json" | "csv"
+
+export const formats: ReadonlyArray<Format> = ["ndjson", "json", "csv"]
+
+export interface CsvOptions {
+  /** Dotted paths into each record (`id`, `location.city`, `custom_attributes.plan`). Default: the first record's top-level keys. */
+  readonly columns?: ReadonlyArray<string>
+  /** Write a header line (default true). */
+  readonly header?: boolean
+}
+
+/** One JSON document per line. */
+export const ndjson = <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<string, E, R> =>
+  Stream.mapChunks(self, (chunk) =>
+    Chunk.isEmpty(chunk) ? Chunk.empty() : Chunk.of(Chunk.join(Chunk.map(chunk, (record) => `${JSON.stringify(record)}\n`), "")))
+
+/** One JSON array holding every record (`[]` when there are none). */
+export const json = <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<string, E, R> =>
+  Stream.suspend(() => {
+    let first = true
+    const body = Stream.mapChunks(self, (chunk) => {
+      if (Chunk.isEmpty(chunk)) return Chunk.empty<string>()
+      let text = ""
+      for (const record of chunk) {
+        text += `${first ? "[\n" : ",\n"}${JSON.stringify(record)}`
+        first = false
+      }
+      return Chunk.of(text)
+    })
+    return Stream.concat(body, Stream.suspend(() => Stream.make(first ? "[]\n" : "\n]\n")))
+  })
+
+/** CSV with a header line; see `Csv` for quoting and formula neutralisation. */
+export const csv: {
+  (options?: CsvOptions): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<string, E, R>
+  <A, E, R>(self: Stream.Stream<A, E, R>, options?: CsvOptions): Stream.Stream<string, E, R>
+} = dual(
+  (args) => Stream.StreamTypeId in Object(args[0]),
+  <A, E, R>(self: Stream.Stream<A, E, R>, options?: CsvOptions): Stream.Stream<string, E, R> =>
+    Stream.suspend(() => {
+      let columns: ReadonlyArray<string> | undefined = options?.columns
+      let started = false
+      const withHeader = options?.header ?? true
+      const body = Stream.mapChunks(self, (chunk) => {
+        if (Chunk.isEmpty(chunk)) return Chunk.empty<string>()
+        let text = ""
+        for (const record of chunk) {
+          if (columns === undefined) columns = Csv.defaultColumns(record)
+          if (!started) {
+            started = true
+            if (withHeader) text += Csv.header(columns)
+          }
+          text += Csv.row(record, columns)
+        }
+        return Chunk.of(text)
+      })
+      // With chosen columns, an empty export still gets its header.
+      const tail = Stream.suspend(() =>
+        !started && withHeader && options?.columns !== undefined ? Stream.make(Csv.header(options.columns)) : Stream.empty
+      )
+      return Stream.concat(body, tail)
+    })
+)
+
+/** Encodes records in the given format. */
+export const encode: {
+  (format: Format, options?: CsvOptions): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<string, E, R>
+  <A, E, R>(self: Stream.Stream<A, E, R>, format: Format, options?: CsvOptions): Stream.Stream<string, E, R>
+} = dual(
+  (args) => Stream.StreamTypeId in Object(args[0]),
+  <A, E, R>(self: Stream.Stream<A, E, R>, format: Format, options?: CsvOptions): Stream.Stream<string, E, R> =>
+    format === "ndjson" ? ndjson(self) : format === "json" ? json(self) : csv(self, options)
+)
+
+/** What a file sink wrote. */
+export interface FileResult {
+  readonly path: string
+  readonly bytes: number
+}
+
+const encoder = new TextEncoder()
+
+/** Joins a chunk of text into one buffer (one write per chunk). */
+export const chunkBytes = (chunk: Chunk.Chunk<string>): Uint8Array => encoder.encode(Chunk.join(chunk, ""))
+
+/** The temporary name used next to `path` while writing it. */
+export const partialPath = (path: string, tag: string): string => {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))
+  const dir = path.slice(0, slash + 1)
+  const base = path.slice(slash + 1)
+  return `${dir}.${base}.${tag}.partial`
+}
+
+/**
+ * Writes the text to `path` atomically: a temporary file, fsync, rename on success; the
+ * temporary file is removed on failure or interruption.
+ */
+export const toFile: {
+  (path: string): <E, R>(self: Stream.Stream<string, E, R>) => Effect.Effect<FileResult, E | SinkError, R | FileSystem.FileSystem>
+  <E, R>(self: Stream.Stream<string, E, R>, path: string): Effect.Effect<FileResult, E | SinkError, R | FileSystem.FileSystem>
+} = dual(2, <E, R>(self: Stream.Stream<string, E, R>, path: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const tag = (yield* Random.nextInt).toString(36).replace("-", "")
+    const temp = partialPath(path, tag)
+    const bytes = yield* Effect.scoped(
+      Effect.gen(function*() {
+        const file = yield* fs.open(temp, { flag: "w" }).pipe(Effect.mapError(fromPlatformError(temp, "create")))
+        let written = 0
+        yield* Stream.runForEachChunk(self, (chunk) => {
+          const data = chunkBytes(chunk)
+          if (data.length === 0) return Effect.void
+          written += data.length
+          return file.writeAll(data).pipe(Effect.mapError(fromPlatformError(temp, "write")))
+        })
+        yield* file.sync.pipe(Effect.mapError(fromPlatformError(temp, "fsync")))
+        return written
+      })
+    ).pipe(Effect.onError(() => fs.remove(temp).pipe(Effect.ignore)))
+    yield* fs.rename(temp, path).pipe(
+      Effect.mapError(fromPlatformError(path, "rename into place")),
+      Effect.onError(() => fs.remove(temp).pipe(Effect.ignore))
+    )
+    return { path, bytes }
+  }))
+
+/** Writes the text to standard output, waiting for it to drain (back-pressure). */
+export const toStdout = <E, R>(self: Stream.Stream<string, E, R>): Effect.Effect<void, E, R> =>
+  Stream.runForEachChunk(self, (chunk) => {
+    const text = Chunk.join(chunk, "")
+    if (text === "") return Effect.void
+    return Effect.async<void>((resume) => {
+      process.stdout.write(text, () => resume(Effect.void))
+    })
+  })
