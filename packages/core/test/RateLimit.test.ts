@@ -1,0 +1,61 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Option, Ref, TestClock } from "effect"
+import * as RateLimit from "../src/RateLimit.js"
+
+describe("RateLimit", () => {
+  it("reads the three headers, or nothing when one is missing", () => {
+    expect(RateLimit.fromHeaders({ "x-ratelimit-limit": "10", "x-ratelimit-remaining": "3", "x-ratelimit-reset": "20" }))
+      .toEqual(Option.some({ limit: 10, remaining: 3, resetAt: 20_000 }))
+    expect(Option.isNone(RateLimit.fromHeaders({ "x-ratelimit-limit": "10", "x-ratelimit-remaining": "3" }))).toBe(true)
+    expect(Option.isNone(RateLimit.fromHeaders({ "x-ratelimit-limit": "x", "x-ratelimit-remaining": "3", "x-ratelimit-reset": "1" }))).toBe(true)
+  })
+
+  it.effect("lets requests through until the window is used up, then waits for the reset", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      // The server says: 3 per window, 3 left, window ends at t = 10 s.
+      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 })
+      const sent = yield* Ref.make<Array<number>>([])
+      const send = Effect.zipRight(budget.acquire, Effect.flatMap(TestClock.currentTimeMillis, (t) => Ref.update(sent, (all) => [...all, t])))
+      const fiber = yield* Effect.fork(Effect.all(Array.from({ length: 5 }, () => send), { concurrency: 5 }))
+      yield* TestClock.adjust("9 seconds")
+      expect((yield* Ref.get(sent)).length).toBe(3)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      const times = yield* Ref.get(sent)
+      expect(times.length).toBe(5)
+      expect(times.slice(3).every((t) => t >= 10_000)).toBe(true)
+      expect((yield* budget.stats).throttled).toBeGreaterThanOrEqual(2)
+    }))
+
+  it.effect("counts what other clients used (the server's remaining is lower than ours)", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.observe({ limit: 100, remaining: 100, resetAt: 10_000 })
+      yield* budget.observe({ limit: 100, remaining: 0, resetAt: 10_000 })
+      const fiber = yield* Effect.fork(budget.acquire)
+      yield* TestClock.adjust("5 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("6 seconds")
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("after a 429 sends nothing until the window resets", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.exhausted(Option.some({ limit: 50, remaining: 10, resetAt: 4_000 }))
+      const fiber = yield* Effect.fork(budget.acquire)
+      yield* TestClock.adjust("3 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      expect((yield* budget.stats).rateLimited).toBe(1)
+    }))
+
+  it.effect("does not throttle before any headers were seen", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* Effect.all(Array.from({ length: 1000 }, () => budget.acquire))
+      expect((yield* budget.stats).throttled).toBe(0)
+    }))
+})
