@@ -54,9 +54,8 @@ export interface Endpoint<Names extends string, Query, Body, Success> {
 }
 
 export declare namespace Endpoint {
-  /** Any endpoint, for code that only reads its description. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  export type Any = Endpoint<string, any, any, any>
+  /** Any endpoint, for code that only reads its description (inputs are contravariant, hence `never`). */
+  export type Any = Endpoint<string, never, never, unknown>
   export type InputOf<E> = E extends Endpoint<infer N, infer Q, infer B, infer _S> ? Input<N, Q, B> : never
   export type SuccessOf<E> = E extends Endpoint<infer _N, infer _Q, infer _B, infer S> ? S : never
 }
