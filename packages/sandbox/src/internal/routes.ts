@@ -336,8 +336,10 @@ const scrollCompanies = (ctx: Ctx) =>
     scroll.lastUsedMs = ctx.nowMs
     // The end of a scroll is an empty page, after which the param is dead.
     if (items.length === 0) state.scroll = undefined
+    // The end page carries no scroll_param: the official SDK stops on its absence.
     return yield* ok({
-      type: "list", data: items.map((k) => companyJson(ws, k)), pages: null, total_count: null, scroll_param: scroll.param
+      type: "list", data: items.map((k) => companyJson(ws, k)), pages: null, total_count: null,
+      ...(items.length === 0 ? {} : { scroll_param: scroll.param })
     })
   })
 
