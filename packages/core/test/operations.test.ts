@@ -1,0 +1,48 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { Endpoint } from "../src/Endpoint.js"
+import * as Endpoints from "../src/generated/endpoints.js"
+import { Operations } from "../src/Operations.js"
+import { skipReason, specOperations, specText } from "./fixtures/IntercomSpec.js"
+
+const key = (op: { readonly method: string; readonly path: string }) => `${op.method} ${op.path}`
+
+const groups = new Map<string, Record<string, Endpoint.Any>>(Object.entries(Endpoints))
+
+describe("Operations", () => {
+  it("lists each endpoint once, named <service>.<method> after the group that holds it", () => {
+    expect(new Set(Operations.map((op) => op.operationId)).size).toBe(Operations.length)
+    expect(new Set(Operations.map((op) => op.name)).size).toBe(Operations.length)
+    expect(new Set(Operations.map(key)).size).toBe(Operations.length)
+    for (const op of Operations) {
+      const [service, method] = op.name.split(".")
+      expect(service).toBe(op.service[0]!.toLowerCase() + op.service.slice(1))
+      expect(groups.get(op.service)?.[method ?? ""]).toBe(op.endpoint)
+      expect([op.method, op.path, op.operationId]).toEqual([op.endpoint.method, op.endpoint.path, op.endpoint.operationId])
+      expect(op.endpoint.pathParams).toEqual([...op.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name))
+    }
+  })
+
+  it("marks GET/PUT/DELETE and read-only POSTs (searches, /companies/list) idempotent, other POSTs not", () => {
+    for (const op of Operations) {
+      const readOnly = op.method === "POST" && (op.path.endsWith("/search") || op.path === "/companies/list")
+      expect([op.name, op.endpoint.idempotent]).toEqual([op.name, op.method !== "POST" || readOnly])
+    }
+    expect(Operations.filter((op) => op.endpoint.responseKind === "bytes").map((op) => op.name)).toEqual([
+      "dataExport.download"
+    ])
+  })
+
+  it.skipIf(specText === undefined)(
+    specText === undefined ? `covers every operation of the spec (${skipReason})` : "covers every operation of the spec",
+    () => {
+      const spec = specOperations(specText ?? "")
+      expect(spec).toHaveLength(108)
+      const implemented = new Set(Operations.map(key))
+      expect(spec.map(key).filter((k) => !implemented.has(k))).toEqual([])
+      const described = new Set(spec.map(key))
+      expect(Operations.map(key).filter((k) => !described.has(k))).toEqual([])
+      const ids = new Map(spec.map((op) => [key(op), op.operationId]))
+      for (const op of Operations) expect(op.operationId).toBe(ids.get(key(op)))
+    }
+  )
+})
