@@ -346,7 +346,7 @@ const queryObject = (params: ReadonlyArray<Parameter>, extra: Readonly<Record<st
   const required: Array<string> = []
   let alternatives: ReadonlyArray<JsonSchema> | undefined
   for (const p of params) {
-    if (p.schema.type === "object" && p.style === "form" && p.explode !== false) {
+    if (p.schema.type === "object" && (p.style ?? "form") === "form" && p.explode !== false) {
       Object.assign(properties, p.schema.properties ?? {})
       alternatives = p.schema.oneOf ?? p.schema.anyOf
     } else {
@@ -460,7 +460,7 @@ const schemasFile = (spec: Spec, names: Names): string => {
   // Depth-first, dependencies first; a reference back into the current path is suspended.
   const writer = new SchemaWriter(components, names, "")
   const visiting = new Set<string>()
-  const blocks: Array<string> = []
+  const blocks: Array<readonly [name: string, code: string]> = []
   const visit = (component: string, mode: Mode) => {
     const name = names[mode].get(component)!
     if (writer.emitted.has(name) || visiting.has(name)) return
@@ -471,27 +471,21 @@ const schemasFile = (spec: Spec, names: Names): string => {
     const code = writer.emit(schema, mode, "")
     writer.path.pop()
     writer.emitted.add(name)
-    blocks.push(name)
-    blocks.push(code)
+    blocks.push([name, code])
   }
   for (const name of Object.keys(components)) {
     if (names.response.has(name)) visit(name, "response")
     if (names.request.has(name)) visit(name, "request")
   }
   const byName = new Map([...names.response, ...names.request].map(([component, name]) => [name, component]))
-  const out: Array<string> = []
-  for (let i = 0; i < blocks.length; i += 2) {
-    const name = blocks[i]!
-    if (writer.recursive.has(name)) {
-      const { nullable: _, ...schema } = components[byName.get(name)!]!
-      const type = writer.tsType(schema, "request")
-      const declaration = type.startsWith("{") ? `export interface ${name} ${type}` : `export type ${name} = ${type}`
-      out.push(`${declaration}\nexport const ${name}: Schema.Schema<${name}> = ${blocks[i + 1]}\n`)
-    } else {
-      out.push(`export type ${name} = typeof ${name}.Type\nexport const ${name} = ${blocks[i + 1]}\n`)
-    }
-  }
-  const body = out.join("\n")
+  const body = blocks.map(([name, code]) => {
+    if (!writer.recursive.has(name)) return `export type ${name} = typeof ${name}.Type\nexport const ${name} = ${code}\n`
+    // On a reference cycle: TypeScript needs the type spelled out.
+    const { nullable: _, ...schema } = components[byName.get(name)!]!
+    const type = writer.tsType(schema, "request")
+    const declaration = type.startsWith("{") ? `export interface ${name} ${type}` : `export type ${name} = ${type}`
+    return `${declaration}\nexport const ${name}: Schema.Schema<${name}> = ${code}\n`
+  }).join("\n")
   return `/**
  * The schemas of Intercom's API objects, one per component of the description. Response
  * schemas decode tolerantly (unknown properties kept, optional properties may be null, enums
