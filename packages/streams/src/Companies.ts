@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { IntercomClient, IntercomError } from "@intercom-fx/core"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
 import * as L from "./internal/listing.js"
@@ -66,12 +67,15 @@ export const scroll = (options: ScrollOptions = {}): Stream.Stream<Company, Inte
   Paginate.scroll<L.ListPage & Paginate.ScrollResponse, Company, R>({
     ...options,
     fetch: (param, call) =>
-      L.fetchPage({
-        operation: "companies.scroll",
-        method: "GET",
-        path: L.withQuery("/companies/scroll", { scroll_param: Option.getOrUndefined(param) }),
-        key: "data"
-      }, call),
+      Effect.map(
+        L.fetchPage({
+          operation: "companies.scroll",
+          method: "GET",
+          path: L.withQuery("/companies/scroll", { scroll_param: Option.getOrUndefined(param) }),
+          key: "data"
+        }, call),
+        (page) => ({ ...page, scroll_param: page.scrollParam })
+      ),
     items: (page) => page.items,
     id: L.idOf
   })

@@ -1,0 +1,151 @@
+/**
+ * The bulk runner: one write per item (tag, untag, archive, update, …) with a concurrency
+ * limit, a per-item outcome and a summary.
+ *
+ * - Rate limits: every request goes through the client's shared `RateLimit` budget
+ *   (driven by `X-RateLimit-Remaining`/`-Reset`), so many fibers share one budget and
+ *   wait for the next window instead of storming into 429s; a 429 that still happens is
+ *   retried by the client after the reset. The summary reports throttles and 429s.
+ * - Outcomes: `Ok` (with the response), `Skipped` (the operation failed with `Bulk.Skip`,
+ *   or a journal says the item was already done) or `Failed` with its typed error. One
+ *   bad item does not stop the job unless `failFast`, which fails the stream with the
+ *   first error (items in flight finish or are interrupted; none start after).
+ * - Resume: with a `journal` path, each finished item is appended (id, outcome, error
+ *   tag) and fsync'd in batches; a rerun skips ids already `ok`/`skipped` and retries
+ *   the failed ones.
+ *
+ * @since 0.1.0
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { IntercomError, RateLimit } from "@intercom-fx/core"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Journal from "./Journal.js"
+import type { SinkError } from "./Sink.js"
+
+/** Fail an operation with this to mark the item skipped (e.g. nothing to change). */
+export class Skip extends Schema.TaggedError<Skip>()("Skip", { reason: Schema.String }) {}
+
+export type Outcome<A, B> =
+  | { readonly _tag: "Ok"; readonly id: string; readonly item: A; readonly value: B }
+  | { readonly _tag: "Skipped"; readonly id: string; readonly item: A; readonly reason: string }
+  | { readonly _tag: "Failed"; readonly id: string; readonly item: A; readonly error: IntercomError.IntercomError }
+
+export interface Summary {
+  readonly total: number
+  readonly ok: number
+  readonly skipped: number
+  readonly failed: number
+  /** Failures by error tag (`NotFound`, `UnprocessableEntity`, …). */
+  readonly failures: Readonly<Record<string, number>>
+  /** Requests that waited for the next rate-limit window (whole client, from `RateLimit.stats`). */
+  readonly throttled: number
+  /** 429 responses seen (whole client). */
+  readonly rateLimited: number
+}
+
+export interface Options<A> {
+  /** The identity of an item, for outcomes and the journal. */
+  readonly id: (item: A) => string
+  /** Items in flight at once (default 8). */
+  readonly concurrency?: number
+  /** Stop at the first failure (default false). */
+  readonly failFast?: boolean
+  /** A journal file: resume a killed job without repeating finished items. */
+  readonly journal?: string
+}
+
+/** One journal line of a bulk job. */
+export const JournalEntry = Schema.Struct({
+  id: Schema.String,
+  outcome: Schema.Literal("ok", "skipped", "failed"),
+  error: Schema.optionalWith(Schema.String, { exact: true })
+})
+export type JournalEntry = typeof JournalEntry.Type
+
+/** The first failure of a `failFast` job. */
+export class BulkFailed extends Schema.TaggedError<BulkFailed>()("BulkFailed", {
+  id: Schema.String,
+  error: IntercomError.IntercomError
+}) {
+  override get message(): string {
+    return `bulk operation failed on ${this.id}: ${this.error.message}`
+  }
+}
+
+const entryOf = <A, B>(outcome: Outcome<A, B>): JournalEntry =>
+  outcome._tag === "Ok"
+    ? { id: outcome.id, outcome: "ok" }
+    : outcome._tag === "Skipped"
+    ? { id: outcome.id, outcome: "skipped" }
+    : { id: outcome.id, outcome: "failed", error: outcome.error._tag }
+
+/**
+ * Runs `operation` for every item, `concurrency` at a time, emitting each item's outcome
+ * as it finishes (order of completion).
+ */
+export const run = <A, E, R, B, R2>(
+  items: Stream.Stream<A, E, R>,
+  operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
+  options: Options<A>
+): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> => {
+  const concurrency = options.concurrency ?? 8
+  const attempt = (item: A): Effect.Effect<Outcome<A, B>, never, R2> => {
+    const id = options.id(item)
+    return operation(item).pipe(
+      Effect.map((value): Outcome<A, B> => ({ _tag: "Ok", id, item, value })),
+      Effect.catchAll((error): Effect.Effect<Outcome<A, B>> =>
+        Effect.succeed(
+          error._tag === "Skip" ? { _tag: "Skipped", id, item, reason: error.reason } : { _tag: "Failed", id, item, error }
+        )),
+      Effect.withSpan("intercom.bulk.item", { attributes: { "intercom.bulk.id": id } })
+    )
+  }
+  const failFast = (outcome: Outcome<A, B>): Effect.Effect<Outcome<A, B>, BulkFailed> =>
+    options.failFast && outcome._tag === "Failed"
+      ? Effect.fail(new BulkFailed({ id: outcome.id, error: outcome.error }))
+      : Effect.succeed(outcome)
+
+  const journalPath = options.journal
+  if (journalPath === undefined) {
+    return items.pipe(Stream.mapEffect(attempt, { concurrency, unordered: true }), Stream.mapEffect(failFast))
+  }
+  return Stream.unwrapScoped(
+    Effect.map(Journal.open(journalPath, JournalEntry), (journal) => {
+      const done = new Set(journal.entries.filter((e) => e.outcome !== "failed").map((e) => e.id))
+      const step = (item: A): Effect.Effect<Outcome<A, B>, SinkError, R2> => {
+        const id = options.id(item)
+        if (done.has(id)) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)" })
+        return Effect.tap(attempt(item), (outcome) => journal.append([entryOf(outcome)]))
+      }
+      return items.pipe(Stream.mapEffect(step, { concurrency, unordered: true }), Stream.mapEffect(failFast))
+    })
+  )
+}
+
+/** Counts outcomes and reads the client's rate-limit counters (when a `RateLimit` is provided). */
+export const summarize = <A, B, E, R>(outcomes: Stream.Stream<Outcome<A, B>, E, R>): Effect.Effect<Summary, E, R> =>
+  Effect.gen(function*() {
+    const counts = yield* Stream.runFold(outcomes, { total: 0, ok: 0, skipped: 0, failed: 0, failures: {} as Record<string, number> }, (acc, outcome) => {
+      acc.total++
+      if (outcome._tag === "Ok") acc.ok++
+      else if (outcome._tag === "Skipped") acc.skipped++
+      else {
+        acc.failed++
+        acc.failures[outcome.error._tag] = (acc.failures[outcome.error._tag] ?? 0) + 1
+      }
+      return acc
+    })
+    const limiter = yield* Effect.serviceOption(RateLimit.RateLimit)
+    const stats = Option.isSome(limiter) ? yield* limiter.value.stats : { throttled: 0, rateLimited: 0 }
+    return { ...counts, throttled: stats.throttled, rateLimited: stats.rateLimited }
+  })
+
+/** Runs a job to completion and returns its summary. */
+export const runSummary = <A, E, R, B, R2>(
+  items: Stream.Stream<A, E, R>,
+  operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
+  options: Options<A>
+): Effect.Effect<Summary, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> => summarize(run(items, operation, options))
