@@ -1,0 +1,105 @@
+/**
+ * Faster exports: a partitioned search runs N cursor streams over disjoint day ranges
+ * concurrently, and an incremental export fetches what changed since a watermark.
+ *
+ * Day granularity (see `Search`): timestamps compare by calendar day, `> d` means "from
+ * the start of the day after d" and `< d` "before the start of d's day". A slice is
+ * therefore a whole number of days `[dayStart_i, dayStart_{i+1})`, sent as
+ * `field > (dayStart_i - 1 day) AND field < dayStart_{i+1}`. Slice boundaries are shared
+ * (one slice's exclusive end is the next one's inclusive start), so every record falls in
+ * exactly one slice and the merged output has each record exactly once, provided records
+ * do not change their timestamp during the export (use `created_at` for that reason).
+ *
+ * @since 0.1.0
+ */
+import { type IntercomClient, type IntercomError, SearchFields } from "@intercom-fx/core"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Search from "./Search.js"
+
+const DAY = 86_400
+
+/** One slice: whole days from `from` (inclusive) to `until` (exclusive), UNIX seconds at day starts. */
+export interface Slice {
+  readonly from: number
+  readonly until: number
+}
+
+/**
+ * Splits the days from the day of `from` up to (not including) the day of `until` into
+ * at most `n` contiguous slices of whole days, as even as days allow.
+ */
+export const slices = (from: Search.DateInput, until: Search.DateInput, n: number): ReadonlyArray<Slice> => {
+  const start = SearchFields.startOfDayUtc(Search.toUnixSeconds(from) ?? 0)
+  const end = SearchFields.startOfDayUtc(Search.toUnixSeconds(until) ?? 0)
+  const days = Math.max(0, Math.round((end - start) / DAY))
+  const count = Math.max(1, Math.min(Math.floor(n), days))
+  if (days === 0) return []
+  const out: Array<Slice> = []
+  for (let i = 0; i < count; i++) {
+    const a = start + Math.floor((days * i) / count) * DAY
+    const b = start + Math.floor((days * (i + 1)) / count) * DAY
+    out.push({ from: a, until: b })
+  }
+  return out
+}
+
+export interface PartitionOptions<E> {
+  /** The search to run per slice, e.g. `Contacts.search`. */
+  readonly search: (query: Search.Query) => Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>
+  /** The timestamp field to split on (`created_at` is stable during an export). */
+  readonly field: string
+  readonly from: Search.DateInput
+  readonly until: Search.DateInput
+  /** Number of slices, also the concurrency (default 4). */
+  readonly slices?: number
+  /** Further conditions, ANDed with each slice's range. */
+  readonly where?: Search.Query
+}
+
+/** The query of one slice (with the extra conditions, if any). */
+export const sliceQuery = (field: string, slice: Slice, where?: Search.Query): Search.Query => {
+  const range = Search.dayRange(field, slice.from, slice.until)
+  return where === undefined ? range : Search.and(range, where)
+}
+
+/** Runs one search per slice concurrently and merges the results (in no particular order). */
+export const partitioned = <E>(
+  options: PartitionOptions<E>
+): Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient> => {
+  const parts = slices(options.from, options.until, options.slices ?? 4)
+  return Stream.mergeAll(parts.map((slice) => options.search(sliceQuery(options.field, slice, options.where))), {
+    concurrency: Math.max(1, parts.length)
+  })
+}
+
+/**
+ * Records updated at or after `since` (UNIX seconds), and the next watermark.
+ *
+ * The server query is day-granular (`updated_at > the day before since`), so the stream
+ * is filtered to `updated_at >= since` on our side. The next watermark is the time this
+ * run started, minus `lagSeconds` for the search index's delay; records changed in that
+ * overlap may be delivered again next time (at-least-once: dedupe by id and updated_at).
+ */
+export const since = <E>(options: {
+  readonly search: (query: Search.Query) => Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>
+  readonly since: Search.DateInput
+  readonly field?: string
+  readonly lagSeconds?: number
+  readonly where?: Search.Query
+}): Effect.Effect<{ readonly stream: Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>; readonly nextWatermark: number }> =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    const field = options.field ?? "updated_at"
+    const watermark = Search.toUnixSeconds(options.since) ?? 0
+    const range = Search.onOrAfter(field, watermark)
+    const query = options.where === undefined ? range : Search.and(range, options.where)
+    const stream = Stream.filter(options.search(query), (record) => {
+      const value = record[field]
+      return typeof value !== "number" || value >= watermark
+    })
+    return { stream, nextWatermark: Math.floor(now / 1000) - (options.lagSeconds ?? 0) }
+  })
+
+/** An `IntercomError` or an invalid query: what a partitioned contact search can fail with. */
+export type PartitionError = IntercomError.IntercomError | Search.InvalidQuery

@@ -1,0 +1,101 @@
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Schema, Stream } from "effect"
+import { Csv, Journal, Sink } from "../src/index.js"
+
+const records = [
+  { id: "1", name: "Ada, \"the\" first", location: { city: "London" }, custom_attributes: { plan: "=HYPERLINK(\"x\")" }, n: -5 },
+  { id: "2", name: "+cmd|' /C calc'!A0", location: { city: null }, custom_attributes: { plan: "@SUM(1)" }, n: 3 },
+  { id: "3", name: "-2+3", location: {}, custom_attributes: { plan: "\tTab" }, n: 0, extra: ["a", "b"] },
+  { id: "4", name: "line\r\nbreak", location: { city: "\rCR" }, custom_attributes: {} }
+]
+
+describe("CSV", () => {
+  it("quotes per RFC 4180 and neutralises formula starts", () => {
+    const text = Chunk.join(Effect.runSync(Stream.runCollect(Sink.csv(Stream.fromIterable(records), {
+      columns: ["id", "name", "location.city", "custom_attributes.plan", "n"]
+    }))), "")
+    expect(text).toBe([
+      "id,name,location.city,custom_attributes.plan,n",
+      "1,\"Ada, \"\"the\"\" first\",London,\"'=HYPERLINK(\"\"x\"\")\",-5",
+      "2,'+cmd|' /C calc'!A0,,'@SUM(1),3",
+      "3,'-2+3,,'\tTab,0",
+      "4,\"line\r\nbreak\",\"'\rCR\",,",
+      ""
+    ].join("\r\n"))
+  })
+
+  it("cells: numbers stay numbers, objects are JSON, null is empty", () => {
+    expect(Csv.cell(-5)).toBe("-5")
+    expect(Csv.cell("-5")).toBe("'-5")
+    expect(Csv.cell(null)).toBe("")
+    expect(Csv.cell({ a: 1 })).toBe("\"{\"\"a\"\":1}\"")
+    expect(Csv.cell("=1+1")).toBe("'=1+1")
+  })
+
+  it("empty export with chosen columns still has its header; default columns from the first record", () => {
+    expect(Chunk.join(Effect.runSync(Stream.runCollect(Sink.csv(Stream.empty, { columns: ["id"] }))), "")).toBe("id\r\n")
+    expect(Chunk.join(Effect.runSync(Stream.runCollect(Sink.csv(Stream.make({ a: 1, b: "x" })))), "")).toBe("a,b\r\n1,x\r\n")
+  })
+})
+
+describe("NDJSON and JSON", () => {
+  it("one line per record, unknown fields kept; JSON array parses back", () => {
+    const nd = Chunk.join(Effect.runSync(Stream.runCollect(Sink.ndjson(Stream.fromIterable(records)))), "")
+    expect(nd.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l))).toEqual(records)
+    const js = Chunk.join(Effect.runSync(Stream.runCollect(Sink.json(Stream.fromIterable(records)))), "")
+    expect(JSON.parse(js)).toEqual(records)
+    expect(Chunk.join(Effect.runSync(Stream.runCollect(Sink.json(Stream.empty))), "")).toBe("[]\n")
+  })
+})
+
+describe("toFile", () => {
+  it.scoped("writes atomically; a failing stream leaves neither a final nor a temporary file", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const target = `${dir}/out.ndjson`
+      const result = yield* Sink.toFile(Sink.ndjson(Stream.fromIterable(records)), target)
+      expect(yield* fs.readFileString(target)).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(""))
+      expect(BigInt(result.bytes)).toBe(BigInt((yield* fs.stat(target)).size))
+
+      const failing = Stream.concat(Stream.fromIterable(records), Stream.fail("boom"))
+      const bad = `${dir}/bad.ndjson`
+      const error = yield* Effect.flip(Sink.toFile(Sink.ndjson(failing), bad))
+      expect(error).toBe("boom")
+      expect(yield* fs.exists(bad)).toBe(false)
+      expect(yield* fs.readDirectory(dir)).toEqual(["out.ndjson"])
+
+      // An existing file is replaced only on success.
+      yield* Effect.flip(Sink.toFile(Sink.ndjson(failing), target))
+      expect(yield* fs.readFileString(target)).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(""))
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+})
+
+describe("Journal", () => {
+  const Entry = Schema.Struct({ id: Schema.String, n: Schema.Number })
+  it.scoped("reopens after a torn last line and cut points, keeping every complete entry", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const path = `${dir}/j.ndjson`
+      const entries = Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, n: i }))
+      yield* Effect.scoped(Effect.flatMap(Journal.open(path, Entry), (j) => j.append(entries)))
+      const full = yield* fs.readFile(path)
+      // Cut the file at every byte offset: what reopens is exactly the complete lines before the cut.
+      for (let cut = 0; cut <= full.length; cut += 7) {
+        yield* fs.writeFile(path, full.subarray(0, cut))
+        const text = new TextDecoder().decode(full.subarray(0, cut))
+        const complete = text.split("\n").length - 1
+        const reopened = yield* Effect.scoped(Effect.gen(function*() {
+          const j = yield* Journal.open(path, Entry)
+          yield* j.append([{ id: "next", n: -1 }])
+          return j.entries
+        }))
+        expect(reopened).toEqual(entries.slice(0, complete))
+        const again = yield* Effect.scoped(Effect.map(Journal.open(path, Entry), (j) => j.entries))
+        expect(again).toEqual([...entries.slice(0, complete), { id: "next", n: -1 }])
+      }
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+})
