@@ -1,0 +1,42 @@
+/**
+ * The `intercom-fx` command tree: the root command and its subcommands, and `run`, which
+ * parses the command line and executes the chosen command.
+ */
+import { Command } from "@effect/cli"
+import * as Effect from "effect/Effect"
+import * as DemoCommand from "./commands/demo.js"
+import * as ExportCommand from "./commands/export.js"
+import * as RequestCommand from "./commands/request.js"
+import * as SandboxCommand from "./commands/sandbox.js"
+import * as TagCommand from "./commands/tag.js"
+import * as Failure from "./Failure.js"
+import { describe } from "./internal/help.js"
+
+export const version = "0.1.0"
+
+export const root = Command.make("intercom-fx", {}, () =>
+  Effect.fail(Failure.usage("missing command: see intercom-fx --help"))).pipe(
+    Command.withDescription(describe(
+      "Bulk jobs on an Intercom workspace (REST API 2.10): export, tag/untag, raw requests, and a local sandbox. " +
+        "The workspace comes from INTERCOM_ACCESS_TOKEN (or --token-file), INTERCOM_REGION (us|eu|au) and INTERCOM_BASE_URL; " +
+        "--sandbox runs any command against an in-process seeded sandbox.",
+      [
+        "npm start   # the demo: export + tag on the embedded sandbox",
+        "intercom-fx export contacts --query 'role = lead' --format csv --out leads.csv",
+        "intercom-fx tag contacts --tag vip --query 'custom_attributes.plan = pro' --dry-run",
+        "intercom-fx sandbox --port 4010 --token dev-token",
+        "intercom-fx --completions bash > intercom-fx.bash"
+      ]
+    )),
+    Command.withSubcommands([
+      ExportCommand.command,
+      TagCommand.tag,
+      TagCommand.untag,
+      RequestCommand.command,
+      SandboxCommand.command,
+      DemoCommand.command
+    ])
+  )
+
+/** Parses `argv` (as `process.argv`: runtime, script, arguments) and runs the command. */
+export const run = Command.run(root, { name: "intercom-fx", version })

@@ -1,0 +1,94 @@
+/**
+ * Expected failures of a command and how they are shown: every one becomes ONE line on
+ * stderr, `intercom-fx: <what to fix>`, and an exit code (see `ExitCode`). Defects print
+ * a short line too, never a stack trace. No failure here carries the access token.
+ */
+import { ValidationError } from "@effect/cli"
+import { IntercomConfig, IntercomError } from "@intercom-fx/core"
+import { QueryText, Search, Sink } from "@intercom-fx/streams"
+import { Sandbox } from "@intercom-fx/sandbox"
+import * as Cause from "effect/Cause"
+import * as ConfigError from "effect/ConfigError"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as ExitCode from "./ExitCode.js"
+
+/** A failure the CLI itself detected, with the line to print and the exit code. */
+export class CliFailure extends Schema.TaggedError<CliFailure>()("CliFailure", {
+  code: Schema.Literal(1, 2, 3, 4),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/** A usage or configuration problem (exit 2). */
+export const usage = (detail: string): CliFailure => new CliFailure({ code: ExitCode.usage, detail })
+
+/** The job could not finish (exit 1). */
+export const failed = (detail: string): CliFailure => new CliFailure({ code: ExitCode.failedItems, detail })
+
+/** What to print and how to exit. `line` is none when the message was already printed. */
+export interface Rendered {
+  readonly code: ExitCode.ExitCode
+  readonly line: Option.Option<string>
+}
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim()
+
+const queryLine = (error: QueryText.QueryTextError): string => {
+  const near = error.input.slice(error.position, error.position + Math.max(1, error.length))
+  return `invalid --query: ${error.detail} at column ${error.position + 1} (near "${near}")`
+}
+
+const intercomLine = (error: IntercomError.IntercomError): Rendered => {
+  switch (error._tag) {
+    case "Unauthorized":
+      return {
+        code: ExitCode.auth,
+        line: Option.some(`the workspace rejected the access token (401): check INTERCOM_ACCESS_TOKEN or --token-file (${oneLine(error.message)})`)
+      }
+    case "Forbidden":
+      return {
+        code: ExitCode.auth,
+        line: Option.some(`the access token lacks permission for this (403): grant the app the needed scope (${oneLine(error.message)})`)
+      }
+    default:
+      return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
+  }
+}
+
+const isTagged = (u: unknown, tag: string): boolean => Predicate.isTagged(u, tag)
+
+/** Maps one expected error value to its line and exit code. */
+export const renderError = (error: unknown): Rendered => {
+  if (error instanceof CliFailure) return { code: error.code, line: Option.some(oneLine(error.detail)) }
+  if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: Option.none() } // @effect/cli printed it
+  if (IntercomError.isIntercomError(error)) return intercomLine(error)
+  if (error instanceof IntercomConfig.InvalidConfig) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
+  if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: Option.some(`configuration: ${oneLine(String(error))}`) }
+  if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: Option.some(queryLine(error)) }
+  if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: Option.some(`invalid --query: ${oneLine(error.detail)}`) }
+  if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
+  if (error instanceof Sandbox.SandboxError) return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error.message)}`) }
+  if (isTagged(error, "SystemError") || isTagged(error, "BadArgument")) {
+    return { code: ExitCode.usage, line: Option.some(oneLine(error instanceof Error ? error.message : String(error))) }
+  }
+  if (error instanceof Error) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
+  return { code: ExitCode.failedItems, line: Option.some(oneLine(String(error))) }
+}
+
+/** Maps the cause a command ended with; interruption wins (exit 4), then the first failure, then defects. */
+export const renderCause = <E>(cause: Cause.Cause<E>): Rendered => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return renderError(failure.value)
+  if (Cause.isInterruptedOnly(cause)) return { code: ExitCode.interrupted, line: Option.some("interrupted") }
+  const defect = Cause.dieOption(cause)
+  const detail = Option.match(defect, {
+    onNone: () => "unexpected failure",
+    onSome: (value) => (value instanceof Error ? value.message : String(value))
+  })
+  return { code: ExitCode.failedItems, line: Option.some(`internal error: ${oneLine(detail)}`) }
+}

@@ -1,0 +1,96 @@
+/**
+ * Where a command talks to: `--sandbox` starts a seeded in-process sandbox in the
+ * command's scope and points the client at it; otherwise the workspace comes from
+ * `INTERCOM_ACCESS_TOKEN` (or `--token-file`), `INTERCOM_REGION` and `INTERCOM_BASE_URL`.
+ * Builds the `IntercomClient` layer either way. The token stays `Redacted`.
+ */
+import { Options } from "@effect/cli"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { NodeHttpClient } from "@effect/platform-node"
+import { IntercomClient, IntercomConfig, type RateLimit } from "@intercom-fx/core"
+import { Sandbox } from "@intercom-fx/sandbox"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Failure from "./Failure.js"
+
+/** The flags every API command takes. */
+export interface WorkspaceOptions {
+  readonly sandbox: boolean
+  readonly tokenFile: Option.Option<string>
+}
+
+export const options = Options.all({
+  sandbox: Options.boolean("sandbox").pipe(
+    Options.withDescription("Run against an in-process seeded sandbox instead of a real workspace.")
+  ),
+  tokenFile: Options.text("token-file").pipe(
+    Options.withDescription("Read the access token from this file instead of INTERCOM_ACCESS_TOKEN."),
+    Options.optional
+  )
+})
+
+/** The seeded workspace `--sandbox` starts (small enough to come up instantly). */
+export const embeddedSandbox: Sandbox.SandboxOptions = { contacts: 2000, seed: 42 }
+
+export const missingToken =
+  "no access token: set INTERCOM_ACCESS_TOKEN (or pass --token-file FILE), or add --sandbox to use a local sandbox"
+
+const readTokenFile = (path: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(path).pipe(
+      Effect.mapError((error) =>
+        Failure.usage(
+          error._tag === "SystemError" && error.reason === "NotFound"
+            ? `--token-file ${path} does not exist`
+            : `cannot read --token-file ${path}: ${error.message}`
+        )
+      )
+    )
+    const token = text.trim()
+    if (token === "") return yield* Failure.usage(`--token-file ${path} is empty`)
+    return Redacted.make(token)
+  })
+
+/** The configuration from the environment, with the token from `--token-file` when given. */
+const configFromEnvironment = (tokenFile: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const fromFile = yield* Option.match(tokenFile, {
+      onNone: () => Effect.succeed(Option.none<Redacted.Redacted<string>>()),
+      onSome: (path) => Effect.map(readTokenFile(path), Option.some)
+    })
+    const fromEnv = yield* Config.option(Config.redacted("INTERCOM_ACCESS_TOKEN")).pipe(
+      Effect.mapError((error) => Failure.usage(`INTERCOM_ACCESS_TOKEN: ${String(error)}`))
+    )
+    if (Option.isNone(fromFile) && Option.isNone(fromEnv)) return yield* Failure.usage(missingToken)
+    const config = Option.match(fromFile, {
+      onNone: () => IntercomConfig.config,
+      onSome: (token) =>
+        IntercomConfig.config.pipe(
+          Effect.withConfigProvider(
+            ConfigProvider.orElse(
+              ConfigProvider.fromMap(new Map([["INTERCOM_ACCESS_TOKEN", Redacted.value(token)]])),
+              () => ConfigProvider.fromEnv()
+            )
+          )
+        )
+    })
+    return yield* config
+  })
+
+/** The client for a command: sandbox or environment; needs a `FileSystem` for `--token-file`. */
+export const layer = (
+  workspace: WorkspaceOptions
+): Layer.Layer<IntercomClient.IntercomClient | RateLimit.RateLimit, unknown, FileSystem.FileSystem> => {
+  const config: Layer.Layer<IntercomConfig.IntercomConfig, unknown, FileSystem.FileSystem> = workspace.sandbox
+    ? Layer.unwrapScoped(
+      Effect.map(Sandbox.start(embeddedSandbox), (info) =>
+        IntercomConfig.layer({ accessToken: Redacted.make(info.token), baseUrl: info.baseUrl }))
+    )
+    : Layer.effect(IntercomConfig.IntercomConfig, configFromEnvironment(workspace.tokenFile))
+  return IntercomClient.layerWith(config).pipe(Layer.provide(NodeHttpClient.layerUndici))
+}
