@@ -73,7 +73,7 @@ const headersOf = (response: HttpClientResponse.HttpClientResponse): Readonly<Re
 
 const parseJson = (site: Errors.CallSite, status: number, text: string): Effect.Effect<unknown, IntercomError.TransportError> =>
   text.trim() === ""
-    ? Effect.succeed(null) // e.g. 200/204 answers to deletes with no body
+    ? Effect.succeed(undefined) // e.g. 202/204 answers with no body (their schemas are Void)
     : Effect.try({ try: () => JSON.parse(text) as unknown, catch: (cause) => Errors.bodyCutShort(site, status, cause) })
 
 /** Builds the client from its configuration, an `HttpClient` and the shared rate-limit budget. */

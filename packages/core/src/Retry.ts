@@ -58,12 +58,12 @@ export const rateLimitWait = (error: RateLimited): Effect.Effect<Duration.Durati
     return undefined
   })
 
-/** Exponential back-off from `baseDelay`, jittered, each wait capped at `maxDelay`. */
+/** Exponential back-off from `baseDelay`, jittered (±20 %), each wait capped at `maxDelay`, in whole milliseconds. */
 export const backoff = (options: Pick<RetryOptions, "baseDelay" | "maxDelay">): Schedule.Schedule<Duration.Duration> => {
-  const cap = Duration.decode(options.maxDelay)
+  const cap = Duration.toMillis(options.maxDelay)
   return Schedule.exponential(options.baseDelay).pipe(
     Schedule.jittered,
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, cap))
+    Schedule.modifyDelay((_, delay) => Duration.millis(Math.min(Math.round(Duration.toMillis(delay)), cap)))
   )
 }
 

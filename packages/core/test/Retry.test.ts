@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Ref, TestClock } from "effect"
+import { Duration, Effect, Fiber, Random, Ref, TestClock } from "effect"
 import * as IntercomError from "../src/IntercomError.js"
 import * as Retry from "../src/Retry.js"
 
@@ -67,7 +67,8 @@ describe("Retry.policy", () => {
       const attempt = Effect.flatMap(TestClock.currentTimeMillis, (now) =>
         Effect.flatMap(Ref.updateAndGet(attempts, (all) => [...all, now]), (all) =>
           all.length <= errors.length ? Effect.fail(errors[all.length - 1]!) : Effect.succeed("ok")))
-      const fiber = yield* Effect.fork(Effect.retry(attempt, Retry.policy({ idempotent: true, maxAttempts: 10, baseDelay: "1 second", maxDelay: "5 seconds" })))
+      const fiber = yield* Effect.fork(Effect.retry(attempt, Retry.policy({ idempotent: true, maxAttempts: 10, baseDelay: "1 second", maxDelay: "5 seconds" }))
+        .pipe(Effect.withRandom(Random.make("retry-test-seed"))))
       yield* TestClock.adjust("1 minute")
       yield* Fiber.join(fiber)
       const times = yield* Ref.get(attempts)
@@ -79,6 +80,7 @@ describe("Retry.policy", () => {
         expect(waits[i]).toBeLessThanOrEqual(base * 1.2)
       })
       for (const wait of waits.slice(3)) expect(wait).toBeLessThanOrEqual(5000)
+      for (const wait of waits) expect(Number.isInteger(wait)).toBe(true)
       expect(waits.length).toBe(6)
     }))
 
