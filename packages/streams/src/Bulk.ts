@@ -10,14 +10,17 @@
  *   or a journal says the item was already done) or `Failed` with its typed error. One
  *   bad item does not stop the job unless `failFast`, which fails the stream with the
  *   first error (items in flight finish or are interrupted; none start after).
- * - Resume: with a `journal` path, each finished item is appended (id, outcome, error
- *   tag) and fsync'd in batches; a rerun skips ids already `ok`/`skipped` and retries
- *   the failed ones.
+ * - Resume: `resumable` appends each finished item to a journal (id, outcome, error
+ *   tag), fsync'd per item; a rerun skips ids already `ok`/`skipped` and retries the
+ *   failed ones.
+ * - A cold client (no rate-limit headers seen yet) runs the first item alone before
+ *   going concurrent, so the budget is known before many fibers start.
  *
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { IntercomError, RateLimit } from "@intercom-fx/core"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -53,8 +56,6 @@ export interface Options<A> {
   readonly concurrency?: number
   /** Stop at the first failure (default false). */
   readonly failFast?: boolean
-  /** A journal file: resume a killed job without repeating finished items. */
-  readonly journal?: string
 }
 
 /** One journal line of a bulk job. */
@@ -82,48 +83,89 @@ const entryOf = <A, B>(outcome: Outcome<A, B>): JournalEntry =>
     ? { id: outcome.id, outcome: "skipped" }
     : { id: outcome.id, outcome: "failed", error: outcome.error._tag }
 
+const attemptWith = <A, B, R2>(
+  operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
+  id: (item: A) => string
+) =>
+(item: A): Effect.Effect<Outcome<A, B>, never, R2> => {
+  const key = id(item)
+  return operation(item).pipe(
+    Effect.map((value): Outcome<A, B> => ({ _tag: "Ok", id: key, item, value })),
+    Effect.catchAll((error): Effect.Effect<Outcome<A, B>> =>
+      Effect.succeed(
+        error._tag === "Skip" ? { _tag: "Skipped", id: key, item, reason: error.reason } : { _tag: "Failed", id: key, item, error }
+      )),
+    Effect.withSpan("intercom.bulk.item", { attributes: { "intercom.bulk.id": key } })
+  )
+}
+
+const failFastWith = (failFast: boolean | undefined) => <A, B>(outcome: Outcome<A, B>): Effect.Effect<Outcome<A, B>, BulkFailed> =>
+  failFast && outcome._tag === "Failed"
+    ? Effect.fail(new BulkFailed({ id: outcome.id, error: outcome.error }))
+    : Effect.succeed(outcome)
+
 /**
- * Runs `operation` for every item, `concurrency` at a time, emitting each item's outcome
- * as it finishes (order of completion).
+ * Runs `step` over the items with the concurrency limit. While the shared rate-limit
+ * budget has not yet seen a response with rate-limit headers (a cold client), the first
+ * item runs alone, so the other fibers start with a known budget instead of all firing
+ * blind into a 429.
+ */
+const runSteps = <A, E, R, O, E2, R2>(
+  items: Stream.Stream<A, E, R>,
+  step: (item: A) => Effect.Effect<O, E2, R2>,
+  concurrency: number
+): Stream.Stream<O, E | E2, R | R2> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const limiter = yield* Effect.serviceOption(RateLimit.RateLimit)
+    const known = Option.isSome(limiter) && Option.isSome(yield* limiter.value.current)
+    if (known || concurrency <= 1) return Stream.mapEffect(items, step, { concurrency, unordered: true })
+    const warm = yield* Deferred.make<void>()
+    let first = true
+    const gated = (item: A): Effect.Effect<O, E2, R2> => {
+      if (first) {
+        first = false
+        return Effect.ensuring(step(item), Deferred.succeed(warm, undefined))
+      }
+      return Effect.zipRight(Deferred.await(warm), step(item))
+    }
+    return Stream.mapEffect(items, gated, { concurrency, unordered: true })
+  }))
+
+/**
+ * Runs `operation` for every item, `concurrency` at a time (default 8), emitting each
+ * item's outcome as it finishes (order of completion).
  */
 export const run = <A, E, R, B, R2>(
   items: Stream.Stream<A, E, R>,
   operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
   options: Options<A>
-): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> => {
-  const concurrency = options.concurrency ?? 8
-  const attempt = (item: A): Effect.Effect<Outcome<A, B>, never, R2> => {
-    const id = options.id(item)
-    return operation(item).pipe(
-      Effect.map((value): Outcome<A, B> => ({ _tag: "Ok", id, item, value })),
-      Effect.catchAll((error): Effect.Effect<Outcome<A, B>> =>
-        Effect.succeed(
-          error._tag === "Skip" ? { _tag: "Skipped", id, item, reason: error.reason } : { _tag: "Failed", id, item, error }
-        )),
-      Effect.withSpan("intercom.bulk.item", { attributes: { "intercom.bulk.id": id } })
-    )
-  }
-  const failFast = (outcome: Outcome<A, B>): Effect.Effect<Outcome<A, B>, BulkFailed> =>
-    options.failFast && outcome._tag === "Failed"
-      ? Effect.fail(new BulkFailed({ id: outcome.id, error: outcome.error }))
-      : Effect.succeed(outcome)
+): Stream.Stream<Outcome<A, B>, E | BulkFailed, R | R2> =>
+  runSteps(items, attemptWith(operation, options.id), options.concurrency ?? 8).pipe(
+    Stream.mapEffect(failFastWith(options.failFast))
+  )
 
-  const journalPath = options.journal
-  if (journalPath === undefined) {
-    return items.pipe(Stream.mapEffect(attempt, { concurrency, unordered: true }), Stream.mapEffect(failFast))
-  }
-  return Stream.unwrapScoped(
-    Effect.map(Journal.open(journalPath, JournalEntry), (journal) => {
+/**
+ * Like `run`, checkpointed in a journal file: each finished item is appended (id,
+ * outcome, error tag) and fsync'd; a rerun skips ids already `ok`/`skipped` (emitting
+ * them as `Skipped` with reason "already done (journal)") and retries failed ones.
+ */
+export const resumable = <A, E, R, B, R2>(
+  items: Stream.Stream<A, E, R>,
+  operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
+  options: Options<A> & { readonly journal: string }
+): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> =>
+  Stream.unwrapScoped(
+    Effect.map(Journal.open(options.journal, JournalEntry), (journal) => {
       const done = new Set(journal.entries.filter((e) => e.outcome !== "failed").map((e) => e.id))
+      const attempt = attemptWith(operation, options.id)
       const step = (item: A): Effect.Effect<Outcome<A, B>, SinkError, R2> => {
         const id = options.id(item)
         if (done.has(id)) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)" })
         return Effect.tap(attempt(item), (outcome) => journal.append([entryOf(outcome)]))
       }
-      return items.pipe(Stream.mapEffect(step, { concurrency, unordered: true }), Stream.mapEffect(failFast))
+      return runSteps(items, step, options.concurrency ?? 8).pipe(Stream.mapEffect(failFastWith(options.failFast)))
     })
   )
-}
 
 /** Counts outcomes and reads the client's rate-limit counters (when a `RateLimit` is provided). */
 export const summarize = <A, B, E, R>(outcomes: Stream.Stream<Outcome<A, B>, E, R>): Effect.Effect<Summary, E, R> =>
@@ -148,4 +190,4 @@ export const runSummary = <A, E, R, B, R2>(
   items: Stream.Stream<A, E, R>,
   operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
   options: Options<A>
-): Effect.Effect<Summary, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> => summarize(run(items, operation, options))
+): Effect.Effect<Summary, E | BulkFailed, R | R2> => summarize(run(items, operation, options))
