@@ -1,0 +1,267 @@
+/**
+ * The built `intercom-fx` run as a subprocess against an in-process sandbox: files with
+ * exact ids, sandbox state after tag/untag, exit codes per error class, --dry-run,
+ * Ctrl-C then --resume, and the token never printed or written.
+ */
+import { Sandbox } from "@intercom-fx/sandbox"
+import * as Effect from "effect/Effect"
+import { NodeHttpClient } from "@effect/platform-node"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import {
+  api, contactTagIds, csvIds, parseJsonLine, run, searchIds, type Started, startSandbox, tagIdByName, tempDir, TOKEN,
+  transcript, workspaceEnv
+} from "./harness.js"
+
+let sandbox: Started
+let env: Record<string, string>
+const dirs: Array<string> = []
+const dir = () => {
+  const made = tempDir()
+  dirs.push(made)
+  return made
+}
+
+const configure = (settings: Sandbox.RuntimeSettings) =>
+  Effect.runPromise(Sandbox.configure(sandbox.info, settings).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ contacts: 600, companies: 40, seed: 7, rateLimit: 0 })
+  env = workspaceEnv(sandbox.info)
+})
+
+afterAll(async () => {
+  await sandbox.close()
+  // The token is never printed, whatever the command or outcome, and never written to a file.
+  for (const text of transcript) expect(text).not.toContain(TOKEN)
+  for (const made of dirs) {
+    for (const name of Fs.readdirSync(made).filter((name) => name !== "token")) {
+      expect(Fs.readFileSync(Path.join(made, name), "utf8")).not.toContain(TOKEN)
+    }
+    Fs.rmSync(made, { recursive: true, force: true })
+  }
+})
+
+describe("export", () => {
+  it("writes exactly the contacts a query matches, as CSV with the chosen columns", async () => {
+    const cwd = dir()
+    const result = await run(
+      ["export", "contacts", "--query", "role = lead", "--format", "csv", "--fields", "id,email,location.city", "--out", "leads.csv"],
+      { env, cwd }
+    )
+    expect(result.code).toBe(0)
+    const text = Fs.readFileSync(Path.join(cwd, "leads.csv"), "utf8")
+    expect(text.split("\r\n")[0]).toBe("id,email,location.city")
+    const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "lead" })
+    expect(expected.length).toBeGreaterThan(0)
+    expect(csvIds(text)).toEqual(expected)
+    // Nothing left behind but the file itself.
+    expect(Fs.readdirSync(cwd)).toEqual(["leads.csv"])
+  })
+
+  it("streams NDJSON to stdout with --limit and --fields, and a JSON summary with --json", async () => {
+    const result = await run(["export", "contacts", "--limit", "5", "--fields", "id,email", "--json"], { env })
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trim().split("\n").map((line): unknown => JSON.parse(line))
+    expect(lines).toHaveLength(5)
+    const all = await api(sandbox.info, "GET", "/contacts?per_page=5")
+    const firstIds = (Reflect.get(Object(all), "data") as ReadonlyArray<{ id: string; email: string }>).map((c) => ({ id: c.id, email: c.email }))
+    expect(lines).toEqual(firstIds)
+    // stdout carries the data, so the --json summary goes to stderr.
+    expect(parseJsonLine(result.stderr)).toMatchObject({ command: "export", resource: "contacts", records: 5 })
+  })
+
+  it("writes every contact as one JSON array", async () => {
+    const cwd = dir()
+    const result = await run(["export", "contacts", "--format", "json", "--out", "all.json"], { env, cwd })
+    expect(result.code).toBe(0)
+    const records: unknown = JSON.parse(Fs.readFileSync(Path.join(cwd, "all.json"), "utf8"))
+    expect(Array.isArray(records) && records.length).toBe(600)
+  })
+
+  it("exports companies through the scroll API", async () => {
+    const cwd = dir()
+    const result = await run(["export", "companies", "--out", "companies.ndjson"], { env, cwd })
+    expect(result.code).toBe(0)
+    const lines = Fs.readFileSync(Path.join(cwd, "companies.ndjson"), "utf8").trim().split("\n")
+    expect(lines).toHaveLength(40)
+    expect(new Set(lines.map((line) => Reflect.get(Object(JSON.parse(line)), "id"))).size).toBe(40)
+  })
+
+  it("Ctrl-C stops cleanly and --resume gives the same file as an uninterrupted run", async () => {
+    const cwd = dir()
+    const args = ["export", "contacts", "--format", "csv", "--fields", "id,email,role", "--out", "all.csv", "--progress", "lines"]
+    const whole = await run([...args.slice(0, -4), "--out", "whole.csv"], { env, cwd })
+    expect(whole.code).toBe(0)
+
+    // Each request is slow; once the first page is written, requests stall so the signal lands mid-export.
+    await configure({ latencyMs: 20 })
+    const stopped = await run(args, {
+      env, cwd,
+      onStderr: { text: "progress:", then: async (signal) => {
+        await configure({ latencyMs: 30_000 })
+        signal()
+      } }
+    })
+    await configure({ latencyMs: 0 })
+    expect(stopped.code).toBe(4)
+    expect(stopped.stderr).toContain("--resume")
+    expect(Fs.existsSync(Path.join(cwd, "all.csv"))).toBe(false)
+    expect(Fs.existsSync(Path.join(cwd, ".all.csv.intercom-fx.journal"))).toBe(true)
+
+    const resumed = await run([...args, "--resume", "--json"], { env, cwd })
+    expect(resumed.code).toBe(0)
+    const summary = parseJsonLine(resumed.stdout)
+    expect(summary.records).toBe(600)
+    expect(summary.resumedFrom).toBeGreaterThan(0)
+    expect(Fs.readFileSync(Path.join(cwd, "all.csv"), "utf8")).toBe(Fs.readFileSync(Path.join(cwd, "whole.csv"), "utf8"))
+    expect(Fs.readdirSync(cwd).sort()).toEqual(["all.csv", "whole.csv"])
+  })
+})
+
+describe("tag and untag", () => {
+  const query = "role = lead AND location.country = Germany"
+  const queryBody = {
+    operator: "AND",
+    value: [{ field: "role", operator: "=", value: "lead" }, { field: "location.country", operator: "=", value: "Germany" }]
+  }
+
+  it("--dry-run reports the matches and changes nothing, not even the tag", async () => {
+    const expected = await searchIds(sandbox.info, queryBody)
+    const result = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run", "--json"], { env })
+    expect(result.code).toBe(0)
+    expect(parseJsonLine(result.stdout)).toMatchObject({ matched: expected.length, wouldTagged: expected.length, failed: 0 })
+    expect(await tagIdByName(sandbox.info, "dry")).toBeUndefined()
+  })
+
+  it("tags every match once, reports already-tagged on a rerun, and untag removes it", async () => {
+    const expected = await searchIds(sandbox.info, queryBody)
+    expect(expected.length).toBeGreaterThan(1)
+    const first = await run(["tag", "contacts", "--tag", "germany-leads", "--query", query, "--json"], { env })
+    expect(first.code).toBe(0)
+    expect(parseJsonLine(first.stdout)).toMatchObject({ matched: expected.length, tagged: expected.length, alreadyTagged: 0, failed: 0 })
+    const tagId = await tagIdByName(sandbox.info, "germany-leads")
+    expect(tagId).toBeDefined()
+    for (const id of expected) expect(await contactTagIds(sandbox.info, id)).toContain(tagId)
+
+    const again = await run(["tag", "contacts", "--tag", "germany-leads", "--query", query, "--json"], { env })
+    expect(parseJsonLine(again.stdout)).toMatchObject({ matched: expected.length, tagged: 0, alreadyTagged: expected.length })
+
+    const untag = await run(["untag", "contacts", "--tag", "germany-leads", "--query", query, "--json"], { env })
+    expect(untag.code).toBe(0)
+    expect(parseJsonLine(untag.stdout)).toMatchObject({ matched: expected.length, untagged: expected.length })
+    for (const id of expected) expect(await contactTagIds(sandbox.info, id)).not.toContain(tagId)
+  })
+
+  it("--ids: unknown ids fail with a reason, go to the failed-ids file, and that file feeds back in", async () => {
+    const cwd = dir()
+    const [good1 = "", good2 = ""] = await searchIds(sandbox.info, { field: "role", operator: "=", value: "user" })
+    Fs.writeFileSync(Path.join(cwd, "ids.txt"), `# two real, one not\n${good1}\nnope-404\n${good2}\n`)
+    const result = await run(["tag", "contacts", "--tag", "from-file", "--ids", "ids.txt", "--failed-ids", "failed.txt"], { env, cwd })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("matched 3, tagged 2, already tagged 0, failed 1")
+    expect(result.stderr).toContain("not found")
+    expect(Fs.readFileSync(Path.join(cwd, "failed.txt"), "utf8")).toBe("nope-404\n")
+    const tagId = await tagIdByName(sandbox.info, "from-file")
+    expect(await contactTagIds(sandbox.info, good1)).toContain(tagId)
+    expect(await contactTagIds(sandbox.info, good2)).toContain(tagId)
+
+    const retry = await run(["tag", "contacts", "--tag", "from-file", "--ids", "failed.txt", "--json", "--failed-ids", "failed2.txt"], { env, cwd })
+    expect(retry.code).toBe(1)
+    expect(parseJsonLine(retry.stdout)).toMatchObject({ matched: 1, failed: 1, failedIdsFile: "failed2.txt" })
+  })
+
+  it("Ctrl-C then --resume tags exactly the same contacts as an uninterrupted run", async () => {
+    const cwd = dir()
+    const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "lead" })
+    const args = ["tag", "contacts", "--tag", "resumed", "--query", "role = lead", "--concurrency", "1", "--progress", "lines"]
+    await configure({ latencyMs: 20 })
+    const stopped = await run(args, {
+      env, cwd,
+      onStderr: { text: "progress:", then: async (signal) => {
+        await configure({ latencyMs: 30_000 })
+        signal()
+      } }
+    })
+    await configure({ latencyMs: 0 })
+    expect(stopped.code).toBe(4)
+    expect(stopped.stderr).toContain("--resume")
+    const tagId = await tagIdByName(sandbox.info, "resumed")
+    const taggedSoFar = (await Promise.all(expected.map((id) => contactTagIds(sandbox.info, id)))).filter((ids) => ids.includes(tagId ?? "")).length
+    expect(taggedSoFar).toBeGreaterThan(0)
+    expect(taggedSoFar).toBeLessThan(expected.length)
+
+    const resumed = await run([...args, "--resume", "--json"], { env, cwd })
+    expect(resumed.code).toBe(0)
+    // The same summary as one uninterrupted run: every match tagged once, none "already".
+    expect(parseJsonLine(resumed.stdout)).toMatchObject({ matched: expected.length, tagged: expected.length, alreadyTagged: 0, failed: 0 })
+    for (const id of expected) expect(await contactTagIds(sandbox.info, id)).toContain(tagId)
+    expect(Fs.readdirSync(cwd)).toEqual([])
+  })
+})
+
+describe("errors and exit codes", () => {
+  it("no token and no --sandbox: one line naming INTERCOM_ACCESS_TOKEN and --sandbox, exit 2", async () => {
+    const result = await run(["export", "contacts"], { env: { INTERCOM_BASE_URL: sandbox.info.baseUrl } })
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim().split("\n")).toHaveLength(1)
+    expect(result.stderr).toContain("INTERCOM_ACCESS_TOKEN")
+    expect(result.stderr).toContain("--sandbox")
+  })
+
+  it("a token the workspace rejects: exit 3", async () => {
+    const result = await run(["request", "GET", "/me"], { env: workspaceEnv(sandbox.info, "wrong-token") })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^intercom-fx: .*401/)
+    expect(result.stderr.trim().split("\n")).toHaveLength(1)
+  })
+
+  it("bad flags, bad queries, bad settings and bad files: exit 2 with one line", async () => {
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, Record<string, string>, string]> = [
+      [["export", "contacts", "--frobnicate"], env, "frobnicate"],
+      [["export", "contacts", "--query", "emial = x"], env, "column 1"],
+      [["export", "companies", "--query", "name = x"], env, "--query"],
+      [["export", "contacts", "--format", "xml"], env, "ndjson, csv, json"],
+      [["export", "contacts", "--token-file", "/nonexistent/token"], { INTERCOM_BASE_URL: sandbox.info.baseUrl }, "--token-file"],
+      [["export", "contacts"], { ...env, INTERCOM_BASE_URL: "http://example.com" }, "https"],
+      [["tag", "contacts", "--tag", "x"], env, "--query"],
+      [["request", "FETCH", "/me"], env, "METHOD"]
+    ]
+    for (const [args, caseEnv, mention] of cases) {
+      const result = await run(args, { env: caseEnv })
+      expect({ args, code: result.code }).toEqual({ args, code: 2 })
+      expect(result.stderr).toContain(mention)
+      expect(result.stderr).not.toMatch(/\n\s+at /) // no stack trace
+    }
+  })
+
+  it("--token-file supplies the token", async () => {
+    const cwd = dir()
+    Fs.writeFileSync(Path.join(cwd, "token"), `${TOKEN}\n`)
+    const result = await run(["request", "GET", "/me", "--token-file", "token"], { env: { INTERCOM_BASE_URL: sandbox.info.baseUrl }, cwd })
+    expect(result.code).toBe(0)
+    expect(Reflect.get(Object(JSON.parse(result.stdout)), "type")).toBe("admin")
+  })
+
+  it("an API error on request: one line with the status, exit 1", async () => {
+    const result = await run(["request", "GET", "/contacts/does-not-exist"], { env })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^intercom-fx: .*404/)
+  })
+
+  it("--help documents examples and exit codes", async () => {
+    const result = await run(["tag", "--help"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("Examples:")
+    expect(result.stdout).toContain("4 interrupted")
+  })
+})
+
+describe("--sandbox", () => {
+  it("runs a command against the embedded sandbox without any token", async () => {
+    const result = await run(["export", "tags", "--sandbox", "--format", "json"])
+    expect(result.code).toBe(0)
+    expect(Array.isArray(JSON.parse(result.stdout))).toBe(true)
+  })
+})
