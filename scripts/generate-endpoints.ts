@@ -90,6 +90,12 @@ const VERBS: Readonly<Record<string, string>> = { retrieve: "get", show: "get", 
 const isReadOnlyPost = (method: string, route: string) =>
   method === "POST" && (route.endsWith("/search") || route === "/companies/list")
 
+/**
+ * GETs that are not safe to repeat after a failure: each scroll request advances the
+ * server-side cursor, so a retried request could silently skip a page.
+ */
+const ADVANCING_GETS: ReadonlySet<string> = new Set(["scrollOverAllCompanies"])
+
 /** Operations whose response is a file, not JSON (the spec declares no content for them). */
 const BYTES_RESPONSES: ReadonlySet<string> = new Set(["downloadDataExport"])
 
@@ -515,6 +521,7 @@ const endpointsFile = (spec: Spec, names: Names, ops: ReadonlyArray<Op>, service
       if (BYTES_RESPONSES.has(op.operationId)) lines.push(`success: Schema.Uint8ArrayFromSelf`, `responseKind: "bytes"`)
       else lines.push(`success: ${op.success ? writer.emit(op.success, "response", ind, true) : "Schema.Void"}`)
       if (isReadOnlyPost(op.method, op.route)) lines.push("idempotent: true")
+      if (ADVANCING_GETS.has(op.operationId)) lines.push("idempotent: false")
       return `  /** ${op.summary} */\n  ${op.name}: Endpoint.make({\n${lines.map((l) => `${ind}${l}`).join(",\n")}\n  })`
     })
     return `export const ${service} = {\n${entries.join(",\n")}\n}\n`

@@ -132,6 +132,7 @@ export const make: Effect.Effect<
       else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)
     }).pipe(
+      Effect.ensuring(rateLimit.settled),
       Effect.timeoutFail({
         duration: timeout,
         onTimeout: () =>

@@ -11,6 +11,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -50,12 +51,20 @@ export interface Stats {
 
 interface Budget {
   readonly last: Option.Option<Snapshot>
+  /**
+   * Before any headers were seen the limit is unknown: one request goes first (the probe)
+   * and the rest wait for its answer instead of firing blind.
+   */
+  readonly probe: "none" | "inFlight" | "answered"
   /** Slots this client has used in the window ending at `last.resetAt`, as far as it knows. */
   readonly used: number
   readonly stats: Stats
 }
 
-type Decision = { readonly _tag: "Go" } | { readonly _tag: "Wait"; readonly until: number }
+type Decision =
+  | { readonly _tag: "Go" }
+  | { readonly _tag: "Wait"; readonly until: number }
+  | { readonly _tag: "AwaitProbe" }
 
 /** The length of Intercom's rate-limit window. */
 export const windowMillis = 10_000
@@ -64,7 +73,16 @@ export const windowMillis = 10_000
 const RESET_MARGIN_MS = 25
 
 const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
-  if (Option.isNone(budget.last)) return [{ _tag: "Go" }, budget]
+  if (Option.isNone(budget.last)) {
+    switch (budget.probe) {
+      case "none":
+        return [{ _tag: "Go" }, { ...budget, probe: "inFlight" }]
+      case "inFlight":
+        return [{ _tag: "AwaitProbe" }, budget]
+      case "answered":
+        return [{ _tag: "Go" }, budget] // the server sends no rate-limit headers: nothing to go by
+    }
+  }
   const last = budget.last.value
   if (now >= last.resetAt) {
     // A new window began: move the window forward and start counting afresh.
@@ -98,19 +116,35 @@ export interface RateLimitService {
   readonly observe: (snapshot: Snapshot) => Effect.Effect<void>
   /** Records a 429: nothing more is sent in this window. */
   readonly exhausted: (snapshot: Option.Option<Snapshot>) => Effect.Effect<void>
+  /** Records that an attempt ended, answered or not, so requests held back by the probe may go. */
+  readonly settled: Effect.Effect<void>
   readonly stats: Effect.Effect<Stats>
 }
 
 export class RateLimit extends Context.Tag("@intercom-fx/core/RateLimit")<RateLimit, RateLimitService>() {}
 
 export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
-  const state = yield* Ref.make<Budget>({ last: Option.none(), used: 0, stats: { throttled: 0, rateLimited: 0 } })
+  const state = yield* Ref.make<Budget>({
+    last: Option.none(),
+    probe: "none",
+    used: 0,
+    stats: { throttled: 0, rateLimited: 0 }
+  })
+  const probeAnswered = yield* Deferred.make<void>()
+  const settled = Effect.zipRight(
+    Ref.update(state, (budget) => (budget.probe === "answered" ? budget : { ...budget, probe: "answered" as const })),
+    Deferred.succeed(probeAnswered, undefined)
+  )
 
   const acquire: Effect.Effect<void> = Effect.gen(function*() {
     while (true) {
       const now = yield* Clock.currentTimeMillis
       const decision = yield* Ref.modify(state, (budget) => reserve(budget, now))
       if (decision._tag === "Go") return
+      if (decision._tag === "AwaitProbe") {
+        yield* Deferred.await(probeAnswered)
+        continue
+      }
       const spread = yield* Random.nextIntBetween(0, RESET_MARGIN_MS)
       yield* Effect.logDebug("rate limit: window used up, waiting for the next one").pipe(
         Effect.annotateLogs({ waitMs: decision.until - now })
@@ -122,14 +156,15 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
   return {
     current: Effect.map(Ref.get(state), (budget) => budget.last),
     acquire,
-    observe: (snapshot) => Ref.update(state, (budget) => observeSnapshot(budget, snapshot)),
+    observe: (snapshot) => Effect.zipRight(Ref.update(state, (budget) => observeSnapshot(budget, snapshot)), settled),
     exhausted: (snapshot) =>
       Ref.update(state, (budget) => {
         const counted = { ...budget, stats: { ...budget.stats, rateLimited: budget.stats.rateLimited + 1 } }
         if (Option.isNone(snapshot)) return counted
         const observed = observeSnapshot(counted, snapshot.value)
         return { ...observed, used: snapshot.value.limit }
-      }),
+      }).pipe(Effect.zipRight(settled)),
+    settled,
     stats: Effect.map(Ref.get(state), (budget) => budget.stats)
   }
 })

@@ -52,10 +52,29 @@ describe("RateLimit", () => {
       expect((yield* budget.stats).rateLimited).toBe(1)
     }))
 
-  it.effect("does not throttle before any headers were seen", () =>
+  it.effect("holds requests back until the first answer says what the limit is", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
-      yield* Effect.all(Array.from({ length: 1000 }, () => budget.acquire))
+      const sent = yield* Ref.make(0)
+      const send = Effect.zipRight(budget.acquire, Ref.update(sent, (n) => n + 1))
+      const fiber = yield* Effect.fork(Effect.all(Array.from({ length: 5 }, () => send), { concurrency: 5 }))
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Ref.get(sent)).toBe(1)
+      // The probe's answer: 3 per window, 2 left.
+      yield* budget.observe({ limit: 3, remaining: 2, resetAt: 10_000 })
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Ref.get(sent)).toBe(3)
+      yield* TestClock.adjust("11 seconds")
+      yield* Fiber.join(fiber)
+      expect(yield* Ref.get(sent)).toBe(5)
+    }))
+
+  it.effect("throttles nothing when the server sends no rate-limit headers", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.acquire
+      yield* budget.settled
+      yield* Effect.all(Array.from({ length: 1000 }, () => budget.acquire), { concurrency: 50 })
       expect((yield* budget.stats).throttled).toBe(0)
     }))
 })

@@ -220,7 +220,8 @@ export const Companies = {
     query: Schema.Struct({
       scroll_param: Schema.optionalWith(Schema.String, { exact: true })
     }),
-    success: Schemas.CompanyScroll
+    success: Schemas.CompanyScroll,
+    idempotent: false
   })
 }
 
