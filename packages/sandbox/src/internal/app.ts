@@ -155,9 +155,11 @@ export const makeApp = (state: State) =>
         return yield* Effect.fail(apiError(500, "server_error", "Request failed due to an internal network error. Please restart the scroll operation."))
       }
       if (!found) return yield* Effect.fail(notFound("Resource Not Found"))
-      const body = req.method === "GET" || req.method === "DELETE" ? undefined : yield* readJson(req)
+      // DELETE may carry a body too (detaching a tag or a customer names the admin).
+      const body = req.method === "GET" ? undefined : yield* readJson(req)
       const now = yield* Clock.currentTimeMillis
-      return yield* found.route.handler({ state, query: url.searchParams, body, nowMs: now }, found.params)
+      const origin = `http://${req.headers["host"] ?? "127.0.0.1"}`
+      return yield* found.route.handler({ state, query: url.searchParams, body, nowMs: now, origin }, found.params)
     })
 
     const reply: Reply = yield* pipeline.pipe(

@@ -30,6 +30,18 @@ export interface ExportJob {
 
 export interface Tag { readonly id: string; readonly name: string }
 
+/** A data event; `key` orders a contact's events (created_at in ms, unique per contact). */
+export interface DataEvent {
+  readonly event_name: string
+  readonly created_at: number
+  readonly key: number
+  readonly metadata: Readonly<Record<string, string>>
+}
+
+export interface EventSummary { readonly count: number; readonly first: number; readonly last: number }
+
+const eventNames = ["signed-in", "viewed-pricing", "invited-teammate", "exported-report", "updated-plan"]
+
 export interface CompanyData {
   readonly name: string
   readonly company_id: string
@@ -67,7 +79,7 @@ export const APP_ID = "sandbox-app"
 
 export class Workspace {
   readonly seeded: SeedContacts
-  readonly admins: ReadonlyArray<JsonObject>
+  readonly admins: Array<JsonObject>
   readonly adminIds: ReadonlyArray<number>
   readonly teams: ReadonlyArray<JsonObject>
   readonly tags: Map<string, Tag> = new Map()
@@ -95,7 +107,7 @@ export class Workspace {
   // Materialised resources.
   readonly conversations: Array<JsonObject>
   readonly tickets: Array<JsonObject>
-  readonly ticketTypes: ReadonlyArray<JsonObject>
+  readonly ticketTypes: Array<JsonObject>
   readonly dataAttributes: Array<JsonObject>
   readonly subscriptionTypes: ReadonlyArray<JsonObject>
   readonly articles: Array<JsonObject>
@@ -105,7 +117,14 @@ export class Workspace {
   readonly newsfeeds: ReadonlyArray<JsonObject>
   readonly visitors: Array<JsonObject>
   readonly exports = new Map<string, ExportJob>()
+  /** Admin activity, oldest first; new entries are appended. */
+  readonly activityLogs: Array<JsonObject>
+  /** Submitted data events per contact index (seeded ones are derived, see `contactEvents`). */
+  readonly events = new Map<number, Array<DataEvent>>()
+  /** Event summaries posted to /events/summaries, per contact index and event name. */
+  readonly eventSummaries = new Map<number, Map<string, EventSummary>>()
   nextId = 1_000_000
+  nextTicketNumber: number
 
   constructor(readonly size: WorkspaceSize) {
     const seed = size.seed
@@ -181,6 +200,8 @@ export class Workspace {
     }))
     this.conversations = Array.from({ length: size.conversations }, (_, k) => this.seedConversation(k))
     this.tickets = Array.from({ length: Math.ceil(size.conversations / 4) }, (_, k) => this.seedTicket(k))
+    this.nextTicketNumber = this.tickets.length + 1
+    this.activityLogs = Array.from({ length: 60 }, (_, k) => this.seedActivityLog(k))
     this.helpCenters = [{
       id: "1", workspace_id: APP_ID, created_at: SEED_START, updated_at: SEED_START,
       identifier: "sandbox", website_turned_on: true, display_name: "Sandbox Help Center"
@@ -492,12 +513,49 @@ export class Workspace {
     }
   }
 
+  private seedActivityLog(k: number): JsonObject {
+    const seed = this.size.seed
+    const admin = this.admins[below(seed, k, 111, this.admins.length)] ?? {}
+    const kinds = ["admin_login_success", "admin_logout", "app_name_change", "message_state_change", "admin_away_mode_change"] as const
+    const kind = pick(seed, k, 112, kinds)
+    const at = SEED_START + Math.floor(((k + unit(seed, k, 113)) * (SEED_END - SEED_START)) / 60)
+    return activityLog(`${hex8(hash3(seed, k, 114))}-${hex8(hash3(seed, k, 115)).slice(0, 4)}-4a8d-be79-${hex8(hash3(seed, k, 116))}${String(k).padStart(4, "0")}`, admin, kind, at)
+  }
+
+  /** Data events of contact i, oldest first: 0-5 seeded ones, then those submitted. */
+  contactEvents(i: number): ReadonlyArray<DataEvent> {
+    const seeded: Array<DataEvent> = []
+    if (i < this.size.contacts) {
+      const n = below(this.size.seed, i, 120, 6)
+      const base = this.seeded.createdAt(i)
+      for (let k = 0; k < n; k++) {
+        const at = base + 86_400 * (k + 1) + below(this.size.seed, i, 121 + k, 3600)
+        seeded.push({ event_name: pick(this.size.seed, i, 130 + k, eventNames), created_at: at, key: at * 1000 + k, metadata: {} })
+      }
+    }
+    return [...seeded, ...(this.events.get(i) ?? [])]
+  }
+
+  adminJson(id: string | number): JsonObject | undefined {
+    return this.admins.find((a) => a.id === String(id))
+  }
+
   tagJson(id: string, appliedAt?: number): JsonObject {
     const tag = this.tags.get(id)
     const base: JsonObject = { type: "tag", id, name: tag?.name ?? "" }
     return appliedAt === undefined ? base : { ...base, applied_at: appliedAt, applied_by: { type: "admin", id: String(this.adminIds[0] ?? 0) } }
   }
 }
+
+/** An admin activity log entry in the spec's activity_log shape. */
+export const activityLog = (id: string, admin: JsonObject, kind: string, at: number, metadata: JsonObject = {}): JsonObject => ({
+  id,
+  performed_by: { type: "admin", id: admin.id ?? null, email: admin.email ?? null, ip: "127.0.0.1" },
+  metadata,
+  created_at: at,
+  activity_type: kind,
+  activity_description: `${String(admin.name ?? "An admin")}: ${kind.replace(/_/g, " ")}.`
+})
 
 const dataAttribute = (
   id: number, model: "contact" | "company", name: string, dataType: string, custom: boolean, options?: ReadonlyArray<string>

@@ -14,6 +14,8 @@ export interface Ctx {
   readonly query: URLSearchParams
   readonly body: unknown
   readonly nowMs: number
+  /** `http://host:port` as the client addressed it, for links such as `pages.next`. */
+  readonly origin: string
 }
 
 export const ok = (body: Json, status = 200): Effect.Effect<Reply> => Effect.succeed({ status, body })
@@ -84,3 +86,45 @@ export const findBy = (items: ReadonlyArray<JsonObject>, id: string, code: strin
 
 export type P = Readonly<Record<string, string>>
 export const r = (m: string, t: string, h: (ctx: Ctx, p: P) => Effect.Effect<Reply, ApiError>): Route<Ctx> => route(m, t, h)
+
+/** An admin by id, or Intercom's 404 (codes differ by endpoint). */
+export const adminOr404 = (ws: Workspace, id: string | number, code = "admin_not_found", message = "Admin not found") => {
+  const a = ws.adminJson(id)
+  return a ? Effect.succeed(a) : Effect.fail(apiError(404, code, message))
+}
+
+/** The index of an object in a mutable list by id, or a 404. */
+export const indexOr404 = (items: ReadonlyArray<JsonObject>, id: string, code = "not_found", message = "Resource Not Found") => {
+  const k = items.findIndex((x) => x.id === id)
+  return k < 0 ? Effect.fail(apiError(404, code, message)) : Effect.succeed(k)
+}
+
+/** How the API names a contact: Intercom id (`id`/`intercom_user_id`), your `user_id` (external id) or email. */
+export interface ContactKey {
+  readonly id?: string | undefined
+  readonly intercom_user_id?: string | undefined
+  readonly user_id?: string | undefined
+  readonly external_id?: string | undefined
+  readonly email?: string | undefined
+}
+
+export const findContact = (ws: Workspace, key: ContactKey): number => {
+  const id = key.id ?? key.intercom_user_id
+  if (id !== undefined) return ws.contactIndex(id)
+  const ext = key.user_id ?? key.external_id
+  if (ext !== undefined) return ws.contactByExternalId(ext)
+  if (key.email !== undefined) return ws.contactByEmail(key.email)
+  return -1
+}
+
+export const contactKeyOr404 = (ws: Workspace, key: ContactKey) =>
+  Effect.suspend(() => {
+    const i = findContact(ws, key)
+    return i < 0 ? Effect.fail(notFound("User Not Found")) : Effect.succeed(i)
+  })
+
+/** Replace an object in a mutable list and return the new version. */
+export const replaceAt = (items: Array<JsonObject>, k: number, next: JsonObject): JsonObject => {
+  items[k] = next
+  return next
+}

@@ -77,6 +77,16 @@ const applyContactWrite = (base: ContactData, w: typeof ContactWrite.Type, now: 
   updated_at: now
 })
 
+/** A contact with nothing set but its timestamps. */
+export const blankContact = (now: number): ContactData => ({
+  external_id: null, role: "user", email: "", phone: null, name: null, avatar: null, owner_id: null,
+  has_hard_bounced: false, marked_email_as_spam: false, unsubscribed_from_emails: false, created_at: now,
+  updated_at: now, signed_up_at: null, last_seen_at: null, last_replied_at: null, last_contacted_at: null,
+  last_email_opened_at: null, last_email_clicked_at: null, language_override: null, browser: null,
+  browser_version: null, browser_language: null, os: null, custom_attributes: {},
+  location: { type: "location", country: null, region: null, city: null }
+})
+
 const createContact = (ctx: Ctx) =>
   Effect.gen(function*() {
     const ws = ctx.state.ws
@@ -95,14 +105,7 @@ const createContact = (ctx: Ctx) =>
       if (existing >= 0) return yield* Effect.fail(apiError(409, "conflict", `A contact matching those details already exists with id=${ws.contactId(existing)}`))
     }
     const now = nowSec(ctx)
-    const blank: ContactData = {
-      external_id: null, role: "user", email: "", phone: null, name: null, avatar: null, owner_id: null,
-      has_hard_bounced: false, marked_email_as_spam: false, unsubscribed_from_emails: false, created_at: now,
-      updated_at: now, signed_up_at: null, last_seen_at: null, last_replied_at: null, last_contacted_at: null,
-      last_email_opened_at: null, last_email_clicked_at: null, language_override: null, browser: null,
-      browser_version: null, browser_language: null, os: null, custom_attributes: {},
-      location: { type: "location", country: null, region: null, city: null }
-    }
+    const blank = blankContact(now)
     const data = applyContactWrite(blank, w, now)
     const i = ws.createContact(data.role === "user" && data.signed_up_at === null ? { ...data, signed_up_at: now } : data, ctx.nowMs)
     mutated(ctx)

@@ -7,7 +7,7 @@ import { notFound } from "../errors.js"
 import type { Reply } from "../router.js"
 import type { ExportJob, JsonObject } from "../workspace.js"
 import { decode, nowSec, ok, r, type Ctx } from "./common.js"
-import { conversationField } from "./conversations.js"
+import { conversationField } from "./inbox.js"
 
 
 const ExportBody = Schema.Struct({ created_at_after: Schema.Int, created_at_before: Schema.Int })
