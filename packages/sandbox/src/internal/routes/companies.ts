@@ -7,14 +7,14 @@ import { perPage } from "../paging.js"
 import { companyJson, contactJson } from "../render.js"
 import type { State } from "../state.js"
 import type { Workspace } from "../workspace.js"
-import { Attrs } from "./contacts.js"
 import { companyOr404, decode, mutated, nowSec, ok, r, type Ctx } from "./common.js"
 
 
 const CompanyWrite = Schema.Struct({
   name: Schema.optional(Schema.String), company_id: Schema.optional(Schema.String), plan: Schema.optional(Schema.String),
   size: Schema.optional(Schema.Int), website: Schema.optional(Schema.String), industry: Schema.optional(Schema.String),
-  custom_attributes: Schema.optional(Attrs), remote_created_at: Schema.optional(Schema.Int), monthly_spend: Schema.optional(Schema.Number)
+  // The spec types company custom attributes as strings (request and response alike).
+  custom_attributes: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })), remote_created_at: Schema.optional(Schema.Int), monthly_spend: Schema.optional(Schema.Number)
 })
 
 // ---- companies ----

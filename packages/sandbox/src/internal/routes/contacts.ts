@@ -13,7 +13,7 @@ import type { Workspace } from "../workspace.js"
 import { companyOr404, contactOr404, countMatches, decode, IdBody, mutated, nowSec, ok, r, tagOr404, type Ctx } from "./common.js"
 
 
-export const Attrs = Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean, Schema.Null) })
+const Attrs = Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean, Schema.Null) })
 const ContactWrite = Schema.Struct({
   role: Schema.optional(Schema.Literal("user", "lead")),
   external_id: Schema.optional(Schema.NullOr(Schema.String)),
