@@ -2,39 +2,48 @@
  * Companies as streams: the list (`POST /companies/list`, page numbers, at most 10,000
  * companies), `GET /companies` with its filters (tag, segment, name, company_id), the
  * scroll (`GET /companies/scroll`, every company; see `Paginate.scroll` for restarts and
- * slow consumers), and a company's contacts and segments.
+ * slow consumers), and a company's contacts and segments. Pages are decoded once by
+ * core's generated schema (unknown properties kept).
  *
  * @since 0.1.0
  */
-import type { IntercomClient, IntercomError } from "@intercom-fx/core"
-import * as Effect from "effect/Effect"
+import { Endpoints, type Schemas } from "@intercom-fx/core"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
 import * as L from "./internal/listing.js"
 import * as Paginate from "./Paginate.js"
 
-export type Company = L.Item
+export type Company = Schemas.Company
 
 /** The largest `per_page` of the page-numbered company lists. */
 export const maxPerPage = 60
 
-type R = IntercomClient.IntercomClient
+type E = L.E
+type R = L.R
 
 export interface ListOptions {
   /** Default: the largest allowed (60). */
   readonly perPage?: number
   /** `desc` (default, most recently requested first) or `asc`. */
   readonly order?: "asc" | "desc"
+  /** Start at this page (1-based; for resuming). */
+  readonly startPage?: number
 }
 
+const listOptions = (options: ListOptions): Paginate.PageNumberOptions<Schemas.CompanyList, Company, E, R> => ({
+  fetch: (params) =>
+    L.call(Endpoints.Companies.list, { query: options.order === undefined ? params : { ...params, order: options.order } }),
+  items: (response) => L.present(response.data),
+  perPage: options.perPage ?? maxPerPage,
+  ...(options.startPage === undefined ? {} : { startPage: options.startPage })
+})
+
 /** Companies with users, by `last_request_at` (`POST /companies/list`). Stops at 10,000: use `scroll` for more. */
-export const stream = (options: ListOptions = {}): Stream.Stream<Company, IntercomError.IntercomError, R> =>
-  L.pageNumberStream((params) => ({
-    operation: "companies.list",
-    method: "POST",
-    path: L.withQuery("/companies/list", { ...params, order: options.order }),
-    key: "data"
-  }), options.perPage ?? maxPerPage)
+export const stream = (options: ListOptions = {}): Stream.Stream<Company, E, R> => Paginate.pageNumber(listOptions(options))
+
+/** The same, page by page with the next page number (for checkpoints). */
+export const pages = (options: ListOptions = {}): Stream.Stream<Paginate.Page<Company, number>, E, R> =>
+  Paginate.pageNumberPages(listOptions(options))
 
 /** The filters of `GET /companies`. */
 export interface Filter {
@@ -46,51 +55,42 @@ export interface Filter {
 }
 
 /** Companies matching `GET /companies` filters, page by page. */
-export const filter = (options: Filter): Stream.Stream<Company, IntercomError.IntercomError, R> =>
-  L.pageNumberStream((params) => ({
-    operation: "companies.retrieve",
-    method: "GET",
-    path: L.withQuery("/companies", {
-      tag_id: options.tag_id, segment_id: options.segment_id, name: options.name, company_id: options.company_id, ...params
-    }),
-    key: "data"
-  }), options.perPage ?? maxPerPage)
+export const filter = (options: Filter): Stream.Stream<Company, E, R> => {
+  const { perPage, ...filters } = options
+  return Paginate.pageNumber({
+    fetch: (params) => L.call(Endpoints.Companies.find, { query: { ...filters, ...params } }),
+    items: (response) => L.present(response.data),
+    perPage: perPage ?? maxPerPage
+  })
+}
 
-export type ScrollOptions = Omit<Paginate.ScrollOptions<L.ListPage, Company, R>, "fetch" | "items" | "id">
+export type ScrollOptions = Omit<Paginate.ScrollOptions<Schemas.CompanyScroll, Company, R>, "fetch" | "items" | "id">
 
 /**
  * Every company through the scroll API. Restarts a broken scroll without emitting an id
  * twice, waits while another scroll is open, prefetches ahead of the consumer and fails
  * with `Paginate.ScrollExpired` if the consumer is so slow the scroll would expire.
+ * One chunk per scroll page.
  */
-export const scroll = (options: ScrollOptions = {}): Stream.Stream<Company, IntercomError.IntercomError | Paginate.ScrollExpired, R> =>
-  Paginate.scroll<L.ListPage & Paginate.ScrollResponse, Company, R>({
+export const scroll = (options: ScrollOptions = {}): Stream.Stream<Company, E | Paginate.ScrollExpired, R> =>
+  Paginate.scroll<Schemas.CompanyScroll, Company, R>({
     ...options,
     fetch: (param, call) =>
-      Effect.map(
-        L.fetchPage({
-          operation: "companies.scroll",
-          method: "GET",
-          path: L.withQuery("/companies/scroll", { scroll_param: Option.getOrUndefined(param) }),
-          key: "data"
-        }, call),
-        (page) => ({ ...page, scroll_param: page.scrollParam })
-      ),
-    items: (page) => page.items,
+      L.call(Endpoints.Companies.scroll, { query: Option.match(param, { onNone: () => ({}), onSome: (scroll_param) => ({ scroll_param }) }) }, call),
+    items: (response) => L.present(response.data),
     id: L.idOf
   })
 
-const path = (template: string, id: string) => template.replace("{id}", encodeURIComponent(id))
+const listContacts = L.paged(Endpoints.Companies.listContacts, L.PageQuery)
 
 /** The contacts of a company. */
-export const contacts = (companyId: string, options: { readonly perPage?: number } = {}): Stream.Stream<L.Item, IntercomError.IntercomError, R> =>
-  L.pageNumberStream((params) => ({
-    operation: "companies.listContacts",
-    method: "GET",
-    path: L.withQuery(path("/companies/{id}/contacts", companyId), params),
-    key: "data"
-  }), options.perPage ?? 50)
+export const contacts = (companyId: string, options: { readonly perPage?: number } = {}): Stream.Stream<Schemas.Contact, E, R> =>
+  Paginate.pageNumber({
+    fetch: (query) => L.call(listContacts, { path: { id: companyId }, query }),
+    items: (response) => L.present(response.data),
+    perPage: options.perPage ?? 50
+  })
 
 /** The segments of a company. */
-export const segments = (companyId: string): Stream.Stream<L.Item, IntercomError.IntercomError, R> =>
-  L.singleStream({ operation: "companies.listSegments", method: "GET", path: path("/companies/{id}/segments", companyId), key: "data" })
+export const segments = (companyId: string): Stream.Stream<Schemas.Segment, E, R> =>
+  L.singleStream(L.call(Endpoints.Companies.listSegments, { path: { id: companyId } }), (r) => L.present(r.data))

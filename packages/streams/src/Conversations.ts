@@ -1,16 +1,18 @@
 /**
  * Conversations as streams: every conversation (`GET /conversations`, cursor) and a
- * search (`POST /conversations/search`, body cursor).
+ * search (`POST /conversations/search`, body cursor). Pages are decoded once by core's
+ * generated schema (unknown properties kept).
  *
  * @since 0.1.0
  */
-import type { IntercomClient, IntercomError } from "@intercom-fx/core"
+import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"
 import * as L from "./internal/listing.js"
 import * as Paginate from "./Paginate.js"
 import type * as Search from "./Search.js"
 
-export type Conversation = L.Item
+/** A conversation as listings and searches return it. */
+export type Conversation = Schemas.ConversationListItem
 
 /** The largest `per_page` allowed. */
 export const maxPerPage = 150
@@ -20,21 +22,34 @@ export interface ListOptions {
   readonly startingAfter?: string
 }
 
-type R = IntercomClient.IntercomClient
+type E = L.E
+type R = L.R
+
+const list = (params: Paginate.CursorParams) => L.call(Endpoints.Conversations.list, { query: params })
+const data = (response: Schemas.ConversationList) => L.present(response.conversations)
 
 /** Every conversation. */
-export const stream = (options: ListOptions = {}): Stream.Stream<Conversation, IntercomError.IntercomError, R> =>
-  L.cursorStream((params) => ({
-    operation: "conversations.list", method: "GET", path: L.withQuery("/conversations", params), key: "conversations"
-  }), options.perPage ?? maxPerPage, options.startingAfter)
+export const stream = (options: ListOptions = {}): Stream.Stream<Conversation, E, R> =>
+  L.cursorStream(list, data, options.perPage ?? maxPerPage, options.startingAfter)
+
+/** Every conversation, page by page with the cursor after each page (for checkpoints). */
+export const pages = (options: ListOptions = {}): Stream.Stream<Paginate.Page<Conversation, string>, E, R> =>
+  L.cursorPageStream(list, data, options.perPage ?? maxPerPage, options.startingAfter)
 
 /** Pages of a conversation search, for checkpoints. */
 export const searchPages = (
   query: Search.Query,
   options: ListOptions = {}
-): Stream.Stream<Paginate.Page<Conversation, string>, IntercomError.IntercomError | Search.InvalidQuery, R> =>
-  L.searchPageStream("conversations", "conversations", query, options.perPage ?? maxPerPage, options.startingAfter)
+): Stream.Stream<Paginate.Page<Conversation, string>, E | Search.InvalidQuery, R> =>
+  L.searchPageStream(
+    "conversations",
+    query,
+    (body) => L.call(Endpoints.Conversations.search, { body }),
+    data,
+    options.perPage ?? maxPerPage,
+    options.startingAfter
+  )
 
 /** Conversations matching a query. */
-export const search = (query: Search.Query, options: ListOptions = {}): Stream.Stream<Conversation, IntercomError.IntercomError | Search.InvalidQuery, R> =>
+export const search = (query: Search.Query, options: ListOptions = {}): Stream.Stream<Conversation, E | Search.InvalidQuery, R> =>
   Paginate.items(searchPages(query, options))

@@ -127,8 +127,8 @@ export const searchCursorPages = cursorPages
 /** The part of a page-numbered response the paginator reads. */
 export interface NumberedPages {
   readonly pages?: {
-    readonly page?: number | undefined
-    readonly total_pages?: number | undefined
+    readonly page?: number | null | undefined
+    readonly total_pages?: number | null | undefined
   } | null | undefined
 }
 
@@ -151,11 +151,16 @@ export const pageNumberPage = <Res extends NumberedPages, A, E, R>(options: Page
   const page = Option.getOrElse(cursor, () => options.startPage ?? 1)
   return Effect.map(options.fetch({ page, per_page: options.perPage }), (response) => {
     const found = options.items(response)
-    const total = response.pages?.total_pages
+    const total = response.pages?.total_pages ?? undefined
     const more = found.length > 0 && (total === undefined ? found.length >= options.perPage : page < total)
     return { items: found, next: more ? Option.some(page + 1) : Option.none() }
   })
 }
+
+/** Pages of a `page=`/`per_page=` listing with the next page number (for checkpointing exports). */
+export const pageNumberPages = <Res extends NumberedPages, A, E, R>(
+  options: PageNumberOptions<Res, A, E, R>
+): Stream.Stream<Page<A, number>, E, R> => pages(pageNumberPage(options))
 
 /** Items of a `page=`/`per_page=` listing; stops after `pages.total_pages` or an empty page. */
 export const pageNumber = <Res extends NumberedPages, A, E, R>(options: PageNumberOptions<Res, A, E, R>): Stream.Stream<A, E, R> =>

@@ -45,9 +45,12 @@ export const slices = (from: Search.DateInput, until: Search.DateInput, n: numbe
   return out
 }
 
-export interface PartitionOptions<E> {
+/** A record as searches return it. */
+export type Record = { readonly [key: string]: unknown }
+
+export interface PartitionOptions<A extends Record, E> {
   /** The search to run per slice, e.g. `Contacts.search`. */
-  readonly search: (query: Search.Query) => Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>
+  readonly search: (query: Search.Query) => Stream.Stream<A, E, IntercomClient.IntercomClient>
   /** The timestamp field to split on (`created_at` is stable during an export). */
   readonly field: string
   readonly from: Search.DateInput
@@ -65,9 +68,9 @@ export const sliceQuery = (field: string, slice: Slice, where?: Search.Query): S
 }
 
 /** Runs one search per slice concurrently and merges the results (in no particular order). */
-export const partitioned = <E>(
-  options: PartitionOptions<E>
-): Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient> => {
+export const partitioned = <A extends Record, E>(
+  options: PartitionOptions<A, E>
+): Stream.Stream<A, E, IntercomClient.IntercomClient> => {
   const parts = slices(options.from, options.until, options.slices ?? 4)
   return Stream.mergeAll(parts.map((slice) => options.search(sliceQuery(options.field, slice, options.where))), {
     concurrency: Math.max(1, parts.length)
@@ -82,13 +85,13 @@ export const partitioned = <E>(
  * run started, minus `lagSeconds` for the search index's delay; records changed in that
  * overlap may be delivered again next time (at-least-once: dedupe by id and updated_at).
  */
-export const since = <E>(options: {
-  readonly search: (query: Search.Query) => Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>
+export const since = <A extends Record, E>(options: {
+  readonly search: (query: Search.Query) => Stream.Stream<A, E, IntercomClient.IntercomClient>
   readonly since: Search.DateInput
   readonly field?: string
   readonly lagSeconds?: number
   readonly where?: Search.Query
-}): Effect.Effect<{ readonly stream: Stream.Stream<{ readonly [key: string]: unknown }, E, IntercomClient.IntercomClient>; readonly nextWatermark: number }> =>
+}): Effect.Effect<{ readonly stream: Stream.Stream<A, E, IntercomClient.IntercomClient>; readonly nextWatermark: number }> =>
   Effect.map(Clock.currentTimeMillis, (now) => {
     const field = options.field ?? "updated_at"
     const watermark = Search.toUnixSeconds(options.since) ?? 0

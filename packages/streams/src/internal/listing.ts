@@ -1,187 +1,123 @@
 /**
- * Fetching one page of a listing through `IntercomClient.request` and decoding its
- * envelope once: the items (kept whole, unknown fields included, so sinks serialise what
- * Intercom sent) and the pagination members the paginators read.
+ * Listings over core's generated endpoints: one `client.execute` per page, so each
+ * response is decoded once by the endpoint's (tolerant, property-keeping) schema, and
+ * small adapters from a decoded page to the paginators of `Paginate`.
+ *
+ * Where the spec leaves out the pagination parameters Intercom documents (articles,
+ * collections, news, notes, a company's contacts, activity logs, a contact's companies,
+ * data events), `paged` derives an endpoint with the same name, path and response schema
+ * and a query that has them.
  */
-import { IntercomClient, IntercomError } from "@intercom-fx/core"
+import { Endpoint, IntercomClient, type IntercomError, Schemas } from "@intercom-fx/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Paginate from "../Paginate.js"
 import * as Search from "../Search.js"
 
-/** A record as Intercom sent it. */
-export type Item = { readonly [key: string]: unknown }
+export type R = IntercomClient.IntercomClient
+export type E = IntercomError.IntercomError
 
-const ItemSchema = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const Items = Schema.Array(ItemSchema)
-
-const PagesSchema = Schema.Struct({
-  page: Schema.optional(Schema.NullOr(Schema.Number)),
-  total_pages: Schema.optional(Schema.NullOr(Schema.Number)),
-  next: Schema.optional(Schema.Union(
-    Schema.Null,
-    Schema.String,
-    Schema.Struct({ starting_after: Schema.optional(Schema.NullOr(Schema.String)) })
-  ))
-})
-
-const Envelope = Schema.Struct({
-  pages: Schema.optional(Schema.Unknown),
-  scroll_param: Schema.optional(Schema.NullOr(Schema.String))
-})
-
-/** One decoded page of any listing. */
-export interface ListPage {
-  readonly items: ReadonlyArray<Item>
-  readonly cursor: string | undefined
-  readonly link: string | undefined
-  readonly page: number | undefined
-  readonly totalPages: number | undefined
-  readonly scrollParam: string | undefined
-}
-
-const decodeError = (operation: string, method: string, path: string, issue: string) =>
-  new IntercomError.ResponseDecodeError({
-    operation, method, path: path.split("?")[0] ?? path, status: 200, errors: [], jsonPath: "$", issue: issue.slice(0, 500)
-  })
-
-/** Decodes a listing body whose items live under `key`. */
-export const decodePage = (operation: string, method: string, path: string, key: string) =>
-(body: unknown): Effect.Effect<ListPage, IntercomError.ResponseDecodeError> =>
-  Effect.gen(function*() {
-    const fail = (issue: string) => decodeError(operation, method, path, issue)
-    const record = yield* Schema.decodeUnknown(ItemSchema)(body).pipe(Effect.mapError((e) => fail(e.message)))
-    const envelope = yield* Schema.decodeUnknown(Envelope)(record).pipe(Effect.mapError((e) => fail(e.message)))
-    const items = yield* Schema.decodeUnknown(Items)(record[key] ?? []).pipe(Effect.mapError((e) => fail(`${key}: ${e.message}`)))
-    // `pages` is `{}` or null on some listings; only read what has the documented shape.
-    const pages = Schema.decodeUnknownOption(PagesSchema)(envelope.pages)
-    const p = pages._tag === "Some" ? pages.value : undefined
-    const next = p?.next
-    return {
-      items,
-      cursor: typeof next === "object" && next !== null ? next.starting_after ?? undefined : undefined,
-      link: typeof next === "string" ? next : undefined,
-      page: p?.page ?? undefined,
-      totalPages: p?.total_pages ?? undefined,
-      scrollParam: envelope.scroll_param ?? undefined
-    }
-  })
-
-/** Appends query parameters (skipping undefined) to a path. */
-export const withQuery = (path: string, params: Readonly<Record<string, string | number | boolean | undefined>>): string => {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value))
-  const text = search.toString()
-  return text === "" ? path : `${path}${path.includes("?") ? "&" : "?"}${text}`
-}
-
-export interface Request {
-  readonly operation: string
-  readonly method: "GET" | "POST"
-  readonly path: string
-  readonly body?: unknown
-  /** Member holding the items (`data`, `admins`, `teams`, …). */
-  readonly key: string
-}
-
-/** Sends one listing request and decodes its page. */
-export const fetchPage = (
-  request: Request,
+/** Runs one endpoint with the client from the context. */
+export const call = <N extends string, Q, B, S>(
+  endpoint: Endpoint.Endpoint<N, Q, B, S>,
+  input: Endpoint.Input<N, Q, B>,
   options?: IntercomClient.CallOptions
-): Effect.Effect<ListPage, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
-  Effect.flatMap(IntercomClient.IntercomClient, (client) =>
-    client.request(
-      { method: request.method, path: request.path, body: request.body, idempotent: true },
-      options
-    ).pipe(
-      Effect.flatMap(decodePage(request.operation, request.method, request.path, request.key)),
-      Effect.withSpan(`intercom.${request.operation}.page`, { attributes: { "intercom.operation": request.operation } })
-    ))
+): Effect.Effect<S, E, R> => Effect.flatMap(IntercomClient.IntercomClient, (client) => client.execute(endpoint, input, options))
 
-const asCursorPages = (page: ListPage): Paginate.CursorPages => ({ pages: { next: { starting_after: page.cursor } } })
+/** The records of a page; absent lists are empty and `null` entries are dropped. */
+export const present = <A>(items: ReadonlyArray<A | null> | null | undefined): ReadonlyArray<A> =>
+  items === null || items === undefined ? [] : items.filter((item): item is A => item !== null)
 
-/** The cursor paginator over a listing (query parameters or search body, by `request`). */
-export const cursorOptions = (
-  request: (params: Paginate.CursorParams) => Request,
-  perPage: number,
-  startingAfter: string | undefined
-): Paginate.CursorOptions<ListPage & Paginate.CursorPages, Item, IntercomError.IntercomError, IntercomClient.IntercomClient> => ({
-  fetch: (params) => Effect.map(fetchPage(request(params)), (page) => ({ ...page, ...asCursorPages(page) })),
-  items: (page) => page.items,
-  perPage,
-  startingAfter
+/** The same endpoint with a query schema that carries the pagination parameters the spec omits. */
+export const paged = <N extends string, Q0, S, QA, QI>(
+  base: Endpoint.Endpoint<N, Q0, void, S>,
+  query: Schema.Schema<QA, QI>
+): Endpoint.Endpoint<N, QA, void, S> => {
+  const made = Endpoint.make({
+    operationId: base.operationId,
+    name: base.name,
+    method: base.method,
+    path: base.path,
+    pathParams: base.pathParams,
+    query,
+    idempotent: base.idempotent,
+    responseKind: base.responseKind
+  })
+  return { ...made, schemas: { ...made.schemas, success: base.schemas.success }, decodeSuccess: base.decodeSuccess }
+}
+
+/** `page`/`per_page`, as the page-numbered listings take them. */
+export const PageQuery = Schema.Struct({
+  page: Schema.optionalWith(Schema.Int, { exact: true }),
+  per_page: Schema.optionalWith(Schema.Int, { exact: true })
 })
+
+/** Any string parameters: the query of a `pages.next` link, passed back as the server wrote it. */
+export const LinkQuery = Schema.Record({ key: Schema.String, value: Schema.String })
+
+/** The query parameters of a `pages.next` path-and-query, as a record. */
+export const linkParams = (pathAndQuery: string): Readonly<Record<string, string>> =>
+  Object.fromEntries(new URL(pathAndQuery, "http://relative.invalid").searchParams.entries())
+
+/** A record's id as text (ids are strings in 2.10; a record without one is identified by its JSON). */
+export const idOf = (item: { readonly id?: string | null | undefined }): string => item.id ?? JSON.stringify(item)
 
 /** Items of a cursor listing. */
-export const cursorStream = (
-  request: (params: Paginate.CursorParams) => Request,
+export const cursorStream = <Res extends Paginate.CursorPages, A>(
+  fetch: (params: Paginate.CursorParams) => Effect.Effect<Res, E, R>,
+  items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
-): Stream.Stream<Item, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
-  Paginate.cursor(cursorOptions(request, perPage, startingAfter))
+): Stream.Stream<A, E, R> => Paginate.cursor({ fetch, items, perPage, startingAfter })
 
-/** Pages of a cursor listing, for checkpointing. */
-export const cursorPageStream = (
-  request: (params: Paginate.CursorParams) => Request,
+/** Pages of a cursor listing, for checkpoints. */
+export const cursorPageStream = <Res extends Paginate.CursorPages, A>(
+  fetch: (params: Paginate.CursorParams) => Effect.Effect<Res, E, R>,
+  items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
-): Stream.Stream<Paginate.Page<Item, string>, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
-  Paginate.cursorPages(cursorOptions(request, perPage, startingAfter))
+): Stream.Stream<Paginate.Page<A, string>, E, R> => Paginate.cursorPages({ fetch, items, perPage, startingAfter })
 
-/** Items of a page-numbered listing. */
-export const pageNumberStream = (
-  request: (params: Paginate.PageNumberParams) => Request,
-  perPage: number
-): Stream.Stream<Item, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
-  Paginate.pageNumber({
-    fetch: (params) =>
-      Effect.map(fetchPage(request(params)), (page) => ({ ...page, pages: { page: page.page, total_pages: page.totalPages } })),
-    items: (page) => page.items,
-    perPage
-  })
+/** Items of an unpaginated listing: one request, one chunk. */
+export const singleStream = <S, A>(fetch: Effect.Effect<S, E, R>, items: (response: S) => ReadonlyArray<A>): Stream.Stream<A, E, R> =>
+  Paginate.single(fetch, items)
 
-/** Items of a listing whose pages link to the next. */
-export const linkStream = (
-  first: Request
-): Stream.Stream<Item, IntercomError.IntercomError, IntercomClient.IntercomClient> => {
-  const withLink = (page: ListPage) => ({ ...page, pages: { next: page.link } })
-  return Paginate.link({
-    first: Effect.map(fetchPage(first), withLink),
-    next: (pathAndQuery) => Effect.map(fetchPage({ ...first, path: pathAndQuery, method: "GET", body: undefined }), withLink),
-    items: (page) => page.items
-  })
-}
+/** The `query` member of a search request, as core's endpoint types it. */
+export type SearchQueryBody = Schemas.SearchRequest["query"]
 
-/** Items of an unpaginated listing. */
-export const singleStream = (
-  request: Request
-): Stream.Stream<Item, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
-  Paginate.single(fetchPage(request), (page) => page.items)
+/**
+ * Compiles a query for a resource into the request's `query` member: `Search.compile`'s
+ * checks, then the spec's own shape (e.g. integers where it says integer).
+ */
+export const searchBody = (query: Search.Query, resource: Search.Resource): Either.Either<SearchQueryBody, Search.InvalidQuery> =>
+  Either.flatMap(Search.compile(query, resource), (body) =>
+    Either.mapLeft(Schema.decodeUnknownEither(Schemas.SearchRequest.fields.query)(body), (error) =>
+      new Search.InvalidQuery({ resource, reason: "InvalidValue", path: [], detail: error.message.slice(0, 500) })))
 
-/** A record's id as text (ids are strings in 2.10; a few listings use numbers). */
-export const idOf = (item: Item): string => {
-  const id = item["id"]
-  return typeof id === "string" ? id : typeof id === "number" ? String(id) : JSON.stringify(item)
-}
-
-/** Validates a query, then streams the pages of a search; an invalid query fails before any request. */
-export const searchPageStream = (
+/** Pages of a search: validates the query first (an invalid one fails before any request). */
+export const searchPageStream = <Res extends Paginate.CursorPages, A>(
   resource: Search.Resource,
-  key: string,
   query: Search.Query,
+  fetch: (body: Schemas.SearchRequest) => Effect.Effect<Res, E, R>,
+  items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
-): Stream.Stream<Paginate.Page<Item, string>, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> => {
-  const compiled = Search.compile(query, resource)
-  if (Either.isLeft(compiled)) return Stream.fail(compiled.left)
-  const body = compiled.right
-  return cursorPageStream((pagination) => ({
-    operation: `${resource}.search`,
-    method: "POST",
-    path: `/${resource}/search`,
-    body: { query: body, pagination },
-    key
-  }), perPage, startingAfter)
-}
+): Stream.Stream<Paginate.Page<A, string>, E | Search.InvalidQuery, R> =>
+  Either.match(searchBody(query, resource), {
+    onLeft: (invalid) => Stream.fail(invalid),
+    onRight: (body) => cursorPageStream((pagination) => fetch({ query: body, pagination }), items, perPage, startingAfter)
+  })
+
+/** Items of a listing whose pages link to the next: the first page, then each `pages.next` query against the same endpoint. */
+export const linkStream = <Res extends Paginate.LinkPages, A>(
+  fetch: (query: Option.Option<Readonly<Record<string, string>>>) => Effect.Effect<Res, E, R>,
+  items: (response: Res) => ReadonlyArray<A>
+): Stream.Stream<A, E, R> =>
+  Paginate.link({
+    first: fetch(Option.none()),
+    next: (pathAndQuery) => fetch(Option.some(linkParams(pathAndQuery))),
+    items
+  })
