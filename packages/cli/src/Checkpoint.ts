@@ -1,6 +1,6 @@
 /**
  * Resume state of a file export: which export it belongs to (a fingerprint of the
- * command's options), the cursor after the last page written, and how many records and
+ * command's options), the cursor after the last page written (per partition), and how many records and
  * bytes of the partial output file are complete. Written atomically (temporary file,
  * rename) after every page, so after Ctrl-C or a crash the partial file is cut back to
  * `bytes` and the export continues from `cursor`: nothing lost, nothing repeated.
@@ -12,9 +12,10 @@ import * as Schema from "effect/Schema"
 import * as Failure from "./Failure.js"
 
 export const Checkpoint = Schema.Struct({
-  version: Schema.Literal(1),
+  version: Schema.Literal(2),
   fingerprint: Schema.String,
-  cursor: Schema.NullOr(Schema.String),
+  /** Per source (one, or one per partition with --parallel): the cursor of its next page, or done. */
+  sources: Schema.Array(Schema.Struct({ next: Schema.NullOr(Schema.String), done: Schema.Boolean })),
   records: Schema.Number,
   bytes: Schema.Number,
   /** The CSV columns chosen from the first record, when `--fields` was not given. */

@@ -37,6 +37,8 @@ export const searchable = (resource: string): resource is Search.Resource =>
 export interface Page {
   readonly items: ReadonlyArray<unknown>
   readonly next: Option.Option<string>
+  /** How many records the whole listing has, when the API says. */
+  readonly total: Option.Option<number>
 }
 
 export type FetchPage = (cursor: Option.Option<string>) => Effect.Effect<Page, IntercomError.IntercomError, IntercomClient.IntercomClient>
@@ -53,7 +55,7 @@ const cursorListing = (path: string, key: string, perPage: number): FetchPage =>
   if (Option.isSome(cursor)) query.set("starting_after", cursor.value)
   return Effect.map(request("GET", `${path}?${query}`), (response) => {
     const items = arrayAt(response, key)
-    return { items, next: startingAfter(response, items.length) }
+    return { items, next: startingAfter(response, items.length), total: Option.fromNullable(numberAt(response, "total_count")) }
   })
 }
 
@@ -65,7 +67,7 @@ const searchListing = (path: string, key: string, query: Search.QueryBody, perPa
     }),
     (response) => {
       const items = arrayAt(response, key)
-      return { items, next: startingAfter(response, items.length) }
+      return { items, next: startingAfter(response, items.length), total: Option.fromNullable(numberAt(response, "total_count")) }
     }
   )
 
@@ -74,7 +76,7 @@ const pageNumberListing = (path: string, key: string, perPage: number): FetchPag
   return Effect.map(request("GET", `${path}?page=${page}&per_page=${perPage}`), (response) => {
     const items = arrayAt(response, key)
     const total = numberAt(response, "pages.total_pages") ?? 1
-    return { items, next: items.length > 0 && page < total ? Option.some(String(page + 1)) : Option.none() }
+    return { items, next: items.length > 0 && page < total ? Option.some(String(page + 1)) : Option.none(), total: Option.none() }
   })
 }
 
@@ -84,12 +86,12 @@ const scrollListing: FetchPage = (cursor) =>
     request("GET", Option.isSome(cursor) ? `/companies/scroll?scroll_param=${encodeURIComponent(cursor.value)}` : "/companies/scroll"),
     (response) => {
       const items = arrayAt(response, "data")
-      return { items, next: items.length === 0 ? Option.none() : Option.fromNullable(stringAt(response, "scroll_param")) }
+      return { items, next: items.length === 0 ? Option.none() : Option.fromNullable(stringAt(response, "scroll_param")), total: Option.none() }
     }
   )
 
 const onePage = (path: string, key: string): FetchPage => () =>
-  Effect.map(request("GET", path), (response) => ({ items: arrayAt(response, key), next: Option.none() }))
+  Effect.map(request("GET", path), (response) => ({ items: arrayAt(response, key), next: Option.none(), total: Option.none() }))
 
 /** A query that matches every ticket (the tickets API has search but no listing). */
 const everyTicket: Search.QueryBody = { field: "created_at", operator: ">", value: 0 }

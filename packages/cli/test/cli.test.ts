@@ -89,6 +89,16 @@ describe("export", () => {
     expect(new Set(lines.map((line) => Reflect.get(Object(JSON.parse(line)), "id"))).size).toBe(40)
   })
 
+  it("--parallel exports the same records as a sequential run, each once", async () => {
+    const cwd = dir()
+    const result = await run(["export", "contacts", "--query", "role = user", "--parallel", "3", "--fields", "id", "--out", "p.ndjson"], { env, cwd })
+    expect(result.code).toBe(0)
+    const ids = Fs.readFileSync(Path.join(cwd, "p.ndjson"), "utf8").trim().split("\n").map((line) => String(Reflect.get(Object(JSON.parse(line)), "id")))
+    const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "user" })
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual([...expected].sort())
+  })
+
   it("Ctrl-C stops cleanly and --resume gives the same file as an uninterrupted run", async () => {
     const cwd = dir()
     const args = ["export", "contacts", "--format", "csv", "--fields", "id,email,role", "--out", "all.csv", "--progress", "lines"]

@@ -7,10 +7,11 @@
 import { Args, Command, HelpDoc, Options } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { type IntercomClient, type IntercomError, RateLimit } from "@intercom-fx/core"
-import { QueryText, Search, type Sink } from "@intercom-fx/streams"
+import { Partition, QueryText, Search, type Sink } from "@intercom-fx/streams"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as Checkpoint from "../Checkpoint.js"
 import * as ExitCode from "../ExitCode.js"
 import * as Failure from "../Failure.js"
@@ -64,7 +65,7 @@ export const options = {
   ),
   limit: Options.integer("limit").pipe(Options.withDescription("Stop after N records."), Options.optional),
   parallel: Options.integer("parallel").pipe(
-    Options.withDescription("Partitioned search with N concurrent partitions (contacts). Not available yet: see README."),
+    Options.withDescription("Partitioned search: N concurrent searches over disjoint created_at ranges (contacts, conversations, tickets)."),
     Options.optional
   ),
   resume: Options.boolean("resume").pipe(
@@ -82,6 +83,18 @@ const parseFields = (fields: Option.Option<string>): ReadonlyArray<string> | nul
       const list = text.split(",").map((field) => field.trim()).filter((field) => field !== "")
       return list.length === 0 ? null : list
     }
+  })
+
+/** Partitions of `--parallel` cover created_at from here (before Intercom existed) to tomorrow. */
+const PARTITION_START = "2010-01-01"
+
+/** The query tree of `--query` and `--since` together (for partitioning). */
+const searchQueryTree = (resource: Search.Resource, query: Option.Option<string>, since: Option.Option<number>) =>
+  Effect.gen(function*() {
+    const parsed = Option.isSome(query) ? Option.some(yield* QueryText.parse(query.value, resource)) : Option.none<Search.Query>()
+    const sinceFilter = Option.map(since, (seconds) => Search.onOrAfter("updated_at", seconds))
+    if (Option.isSome(parsed) && Option.isSome(sinceFilter)) return Search.and(parsed.value, sinceFilter.value)
+    return Option.getOrElse(Option.orElse(parsed, () => sinceFilter), () => Search.where("created_at", ">", 0))
   })
 
 /** The compiled search query (with `--since` folded in) for searchable resources. */
@@ -117,9 +130,6 @@ export const run = (options: ExportOptions): Effect.Effect<
     const fs = yield* FileSystem.FileSystem
     const toStdout = options.out === "-"
     if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
-    if (Option.isSome(options.parallel) && options.parallel.value > 1) {
-      return yield* Failure.usage("--parallel (partitioned search) is not available yet; run without it")
-    }
     if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
     const since = yield* Option.match(options.since, {
       onNone: () => Effect.succeed(Option.none<number>()),
@@ -132,9 +142,28 @@ export const run = (options: ExportOptions): Effect.Effect<
     })
     const fields = parseFields(options.fields)
     const query = yield* searchQuery(options.resource, options.query, since)
-    const listing = Resources.listing(options.resource, { query, contact: options.contact })
-    if (Either.isLeft(listing)) return yield* Failure.usage(listing.left)
-    const fetch = listing.right
+    const parallel = Option.getOrElse(options.parallel, () => 1)
+    if (parallel < 1) return yield* Failure.usage("--parallel must be 1 or more")
+    if (parallel > 1 && !Resources.searchable(options.resource)) {
+      return yield* Failure.usage(`--parallel uses partitioned search: contacts, conversations and tickets only, not ${options.resource}`)
+    }
+    const sources: Array<Resources.FetchPage> = []
+    if (parallel > 1 && Resources.searchable(options.resource)) {
+      // Disjoint created_at day ranges, one search each; every record falls in exactly one.
+      const where = Option.isSome(options.query) || Option.isSome(since)
+        ? Option.some(yield* searchQueryTree(options.resource, options.query, since))
+        : Option.none<Search.Query>()
+      const tomorrow = Math.floor(Date.now() / 1000) + 2 * 86_400
+      for (const slice of Partition.slices(PARTITION_START, tomorrow, parallel)) {
+        const body = yield* Search.compile(Partition.sliceQuery("created_at", slice, Option.getOrUndefined(where)), options.resource)
+        const listing = Resources.listing(options.resource, { query: Option.some(body), contact: options.contact })
+        if (Either.isRight(listing)) sources.push(listing.right)
+      }
+    } else {
+      const listing = Resources.listing(options.resource, { query, contact: options.contact })
+      if (Either.isLeft(listing)) return yield* Failure.usage(listing.left)
+      sources.push(listing.right)
+    }
     // Resources without search filter --since on the records themselves.
     const keep = (record: unknown): boolean =>
       Resources.searchable(options.resource) || Option.isNone(since) ||
@@ -142,7 +171,7 @@ export const run = (options: ExportOptions): Effect.Effect<
     const limit = Option.getOrElse(options.limit, () => Number.POSITIVE_INFINITY)
     const fingerprint = JSON.stringify({
       resource: options.resource, query: options.query, since: options.since, format: options.format,
-      fields, limit: options.limit, contact: options.contact
+      fields, limit: options.limit, contact: options.contact, parallel
     })
 
     const start = toStdout || !options.resume ? Option.none<Checkpoint.Checkpoint>() : yield* Checkpoint.read(options.out)
@@ -169,7 +198,11 @@ export const run = (options: ExportOptions): Effect.Effect<
       onSome: (checkpoint) => ({ records: checkpoint.records, columns: checkpoint.columns })
     })
     let bytes = Option.match(start, { onNone: () => 0, onSome: (checkpoint) => checkpoint.bytes })
-    let cursor: Option.Option<string> = Option.flatMap(start, (checkpoint) => Option.fromNullable(checkpoint.cursor))
+    let cursors: ReadonlyArray<{ readonly next: string | null; readonly done: boolean }> = Option.match(start, {
+      onNone: () => sources.map(() => ({ next: null, done: false })),
+      onSome: (checkpoint) => checkpoint.sources
+    })
+    if (cursors.length !== sources.length) return yield* Failure.usage(`${Checkpoint.journalPath(options.out)} does not match this export: export without --resume`)
     const resumedAt = state.records
     const progress = yield* Progress.make(options.resource, options.progress)
     if (resumedAt > 0) yield* progress.advance(resumedAt)
@@ -193,28 +226,39 @@ export const run = (options: ExportOptions): Effect.Effect<
         )
     )
 
-    const body = Effect.gen(function*() {
-      let finished = state.records >= limit || (Option.isSome(start) && start.value.cursor === null && start.value.records > 0)
-      while (!finished) {
-        const page = yield* fetch(cursor)
+    /** Writes one page of source `index` and checkpoints, as one step: an interruption lands between pages. */
+    const writePage = (index: number, page: Resources.Page) =>
+      Effect.uninterruptible(Effect.gen(function*() {
         const wanted = page.items.filter(keep).slice(0, Math.max(0, limit - state.records))
         const encoded = Encode.page(options.format, fields, state, wanted)
-        // A page is written and checkpointed as one step: an interruption lands between pages.
-        yield* Effect.uninterruptible(Effect.gen(function*() {
-          yield* emit(encoded.text)
-          state = encoded.state
-          cursor = page.next
-          finished = Option.isNone(page.next) || state.records >= limit
-          if (Option.isSome(file)) {
-            yield* file.value.sync.pipe(Effect.mapError(fileError))
-            yield* Checkpoint.write(options.out, {
-              version: 1, fingerprint, cursor: finished ? null : Option.getOrNull(cursor), records: state.records, bytes,
-              columns: state.columns === null ? null : [...state.columns]
-            })
-          }
-        }))
+        yield* emit(encoded.text)
+        state = encoded.state
+        cursors = cursors.map((cursor, i) =>
+          i === index ? { next: Option.getOrNull(page.next), done: Option.isNone(page.next) } : cursor)
+        if (Option.isSome(file)) {
+          yield* file.value.sync.pipe(Effect.mapError(fileError))
+          yield* Checkpoint.write(options.out, {
+            version: 2, fingerprint, sources: cursors, records: state.records, bytes,
+            columns: state.columns === null ? null : [...state.columns]
+          })
+        }
         yield* progress.advance(wanted.length)
-      }
+        if (Option.isSome(page.total) && sources.length === 1) yield* progress.total(Math.min(page.total.value, limit))
+        return state.records < limit
+      }))
+
+    const pages = Stream.mergeAll(
+      sources.flatMap((fetch, index) => {
+        const cursor = cursors[index]
+        if (cursor === undefined || cursor.done) return []
+        return [Stream.paginateEffect(Option.fromNullable(cursor.next), (at) =>
+          Effect.map(fetch(at), (page) => [{ index, page }, Option.map(page.next, Option.some)] as const))]
+      }),
+      { concurrency: Math.max(1, sources.length), bufferSize: 2 }
+    )
+
+    const body = Effect.gen(function*() {
+      if (state.records < limit) yield* Stream.runForEachWhile(pages, ({ index, page }) => writePage(index, page))
       yield* emit(Encode.finish(options.format, fields, state))
       if (Option.isSome(file)) {
         yield* file.value.sync.pipe(Effect.mapError(fileError))
