@@ -15,6 +15,7 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import type { IntercomError, RateLimited } from "./IntercomError.js"
@@ -44,6 +45,11 @@ export const isRetryable = (error: IntercomError, idempotent: boolean): boolean 
       return false
   }
 }
+
+/** Counts retries (tagged with the error that caused each), e.g. for progress displays and exporters. */
+export const retriesTotal = Metric.counter("intercom_fx_retries_total", {
+  description: "Requests to Intercom repeated after a retryable failure"
+})
 
 // Up to a quarter of a second past the reset, so waiting fibers don't return in lockstep.
 const RESET_JITTER_MS = 250
@@ -83,6 +89,7 @@ export const policy = (
       Effect.gen(function*() {
         const wait = (error._tag === "RateLimited" ? yield* rateLimitWait(error) : undefined) ?? delay
         yield* Effect.logWarning(`retrying ${error.operation} in ${Duration.format(wait)}: ${error.message}`)
+        yield* Metric.increment(Metric.tagged(retriesTotal, "error", error._tag))
         return wait
       })
     )

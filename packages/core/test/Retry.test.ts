@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Random, Ref, TestClock } from "effect"
+import { Duration, Effect, Fiber, Metric, Random, Ref, TestClock } from "effect"
 import * as IntercomError from "../src/IntercomError.js"
 import * as Retry from "../src/Retry.js"
 
@@ -48,6 +48,14 @@ describe("Retry.policy", () => {
       const { attempts, result } = yield* run([serverError, serverError, serverError, serverError], { idempotent: true, maxAttempts: 3 })
       expect(attempts).toBe(3)
       expect(result._tag).toBe("Left")
+    }))
+
+  it.effect("counts each retry in the retriesTotal metric", () =>
+    Effect.gen(function*() {
+      const counter = Metric.tagged(Retry.retriesTotal, "error", "ServerError")
+      const before = (yield* Metric.value(counter)).count
+      yield* run([serverError, serverError], { idempotent: true, maxAttempts: 5 })
+      expect((yield* Metric.value(counter)).count - before).toBe(2)
     }))
 
   it.effect("does not retry errors that are not retryable", () =>
