@@ -27,7 +27,7 @@ export interface ListOptions {
   /** `desc` (default, most recently requested first) or `asc`. */
   readonly order?: "asc" | "desc"
   /** Start at this page (1-based; for resuming). */
-  readonly startPage?: number
+  readonly startPage?: number | undefined
 }
 
 const listOptions = (options: ListOptions): Paginate.PageNumberOptions<Schemas.CompanyList, Company, E, R> => ({

@@ -23,7 +23,7 @@ export interface ListOptions {
   /** Default: the largest allowed (150). */
   readonly perPage?: number
   /** Resume after this cursor. */
-  readonly startingAfter?: string
+  readonly startingAfter?: string | undefined
 }
 
 type E = L.E

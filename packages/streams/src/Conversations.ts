@@ -19,7 +19,7 @@ export const maxPerPage = 150
 
 export interface ListOptions {
   readonly perPage?: number
-  readonly startingAfter?: string
+  readonly startingAfter?: string | undefined
 }
 
 type E = L.E

@@ -17,7 +17,7 @@ export const maxPerPage = 150
 
 export interface ListOptions {
   readonly perPage?: number
-  readonly startingAfter?: string
+  readonly startingAfter?: string | undefined
 }
 
 /** Pages of a ticket search, for checkpoints. */

@@ -1,0 +1,330 @@
+/**
+ * Resumable exports: a page stream (cursor, search cursor, page number or scroll)
+ * written to a file with a checkpoint journal, so an export killed at any moment (even
+ * `kill -9`) resumes with no record lost or written twice, and no half-written file
+ * ever appears under the final name.
+ *
+ * How: records go to `<out>.partial`. After each page is written and fsync'd, one line
+ * `{ next, end, bytes, count }` is appended to the journal (`<out>.journal`) and fsync'd.
+ * On resume, the partial file is cut back to the last journaled `bytes` (a page that was
+ * written but not journaled is dropped and fetched again) and the stream continues from
+ * the journaled cursor. When the stream ends, the format's trailer (JSON's `]`) is
+ * written, a `finished` line is journaled, the partial file is renamed to `<out>` and
+ * the journal removed; a crash in between is finished by the next run.
+ *
+ * - Cursor and page-number sources resume from their cursor (`Export.cursor`,
+ *   `Export.pageNumber`).
+ * - A scroll cannot continue across processes (its param expires in a minute), so
+ *   `Export.scroll` restarts it and skips the ids already written, which the journal
+ *   lines carry.
+ * - CSV writes its header once, with the first records (columns chosen by the first
+ *   record are journaled, so a resumed export keeps them). JSON writes `[` with the
+ *   first record and `]` only when finishing. NDJSON and CSV bytes, and the parsed JSON,
+ *   equal those of an uninterrupted run.
+ * - The journal's first line names the export (`key`: e.g. the resource and query) and
+ *   the format; resuming a different export from it fails with `ExportMismatch`. It
+ *   holds cursors, counts and ids, never the access token.
+ *
+ * @since 0.2.0
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Csv from "./Csv.js"
+import * as Journal from "./Journal.js"
+import type * as Paginate from "./Paginate.js"
+import { fromPlatformError, type Format, type SinkError } from "./Sink.js"
+
+type Cursor = string | number
+
+/** Where an export's pages come from and how it resumes. */
+export type Source<A, E, R> =
+  | {
+    readonly _tag: "Cursor"
+    /** The pages from the journaled cursor (none: from the start). */
+    readonly pages: (from: Option.Option<Cursor>) => Stream.Stream<Paginate.Page<A, Cursor>, E, R>
+  }
+  | {
+    readonly _tag: "Restart"
+    /** The whole listing, one chunk per page. */
+    readonly items: Stream.Stream<A, E, R>
+    readonly id: (item: A) => string
+  }
+
+/** A `starting_after` listing or search: `(startingAfter) => Contacts.pages({ startingAfter })`. */
+export const cursor = <A, E, R>(
+  pages: (startingAfter: string | undefined) => Stream.Stream<Paginate.Page<A, string>, E, R>
+): Source<A, E, R> => ({
+  _tag: "Cursor",
+  pages: (from) => pages(Option.getOrUndefined(Option.filter(from, Predicate.isString)))
+})
+
+/** A page-numbered listing: `(startPage) => Companies.pages({ startPage })`. */
+export const pageNumber = <A, E, R>(
+  pages: (startPage: number | undefined) => Stream.Stream<Paginate.Page<A, number>, E, R>
+): Source<A, E, R> => ({
+  _tag: "Cursor",
+  pages: (from) => pages(Option.getOrUndefined(Option.filter(from, Predicate.isNumber)))
+})
+
+/** A listing that cannot resume mid-way (the companies scroll): restarted, ids already written skipped. */
+export const scroll = <A, E, R>(items: Stream.Stream<A, E, R>, id: (item: A) => string): Source<A, E, R> => ({
+  _tag: "Restart",
+  items,
+  id
+})
+
+/** The journal of another export (different `key` or format) is in the way. */
+export class ExportMismatch extends Schema.TaggedError<ExportMismatch>()("ExportMismatch", {
+  journal: Schema.String,
+  expected: Schema.String,
+  found: Schema.String
+}) {
+  override get message(): string {
+    return `${this.journal} belongs to another export (${this.found}, not ${this.expected}); remove it or run with resume disabled`
+  }
+}
+
+/** The partial file no longer matches its journal (shorter than journaled, or missing). */
+export class PartialMissing extends Schema.TaggedError<PartialMissing>()("PartialMissing", {
+  path: Schema.String,
+  expectedBytes: Schema.Number,
+  foundBytes: Schema.Number
+}) {
+  override get message(): string {
+    return `${this.path} has ${this.foundBytes} bytes but its journal recorded ${this.expectedBytes}; the export cannot resume, run it with resume disabled`
+  }
+}
+
+export type ExportError = ExportMismatch | PartialMissing | SinkError
+
+/** One journal line. */
+export const Entry = Schema.Union(
+  Schema.TaggedStruct("start", { key: Schema.String, format: Schema.Literal("ndjson", "json", "csv") }),
+  Schema.TaggedStruct("page", {
+    /** Where the next page starts (absent for scroll pages). */
+    next: Schema.optionalWith(Schema.Union(Schema.String, Schema.Number), { exact: true }),
+    /** No page follows. */
+    end: Schema.Boolean,
+    /** Bytes of the partial file and records in it after this page. */
+    bytes: Schema.Number,
+    count: Schema.Number,
+    /** CSV columns, on the line of the page that chose them. */
+    columns: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+    /** Ids written by this page (scroll sources). */
+    ids: Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
+  }),
+  Schema.TaggedStruct("finished", { bytes: Schema.Number, count: Schema.Number })
+)
+export type Entry = typeof Entry.Type
+
+export interface Options<A, E, R> {
+  readonly source: Source<A, E, R>
+  readonly format: Format
+  /** The final file. */
+  readonly out: string
+  /** Default `<out>.journal`. */
+  readonly journal?: string
+  /** Continue from an existing journal (default true); false starts over. */
+  readonly resume?: boolean
+  /** Names the export (resource, query, columns); a journal with another key is not resumed. Default "". */
+  readonly key?: string
+  /** CSV: dotted column paths (default: the first record's keys) and whether to write a header (default true). */
+  readonly csv?: { readonly columns?: ReadonlyArray<string>; readonly header?: boolean }
+}
+
+export interface Summary {
+  readonly path: string
+  /** Size of the final file. */
+  readonly bytes: number
+  /** Records in the final file. */
+  readonly written: number
+  /** Pages fetched and written by this run. */
+  readonly pages: number
+  /** Whether this run continued an earlier one. */
+  readonly resumed: boolean
+  /** Records dropped because an earlier run had written them (scroll restarts). */
+  readonly skipped: number
+}
+
+/** What the journal says so far. */
+interface State {
+  readonly started: Option.Option<{ readonly key: string; readonly format: Format }>
+  readonly bytes: number
+  readonly count: number
+  readonly next: Option.Option<Cursor>
+  readonly end: boolean
+  readonly columns: Option.Option<ReadonlyArray<string>>
+  readonly ids: ReadonlySet<string>
+  readonly finished: Option.Option<{ readonly bytes: number; readonly count: number }>
+}
+
+/** Folds journal entries into the state to resume from. */
+export const replay = (entries: ReadonlyArray<Entry>): State => {
+  const ids = new Set<string>()
+  let state: State = {
+    started: Option.none(),
+    bytes: 0,
+    count: 0,
+    next: Option.none(),
+    end: false,
+    columns: Option.none(),
+    ids,
+    finished: Option.none()
+  }
+  for (const entry of entries) {
+    if (entry._tag === "start") state = { ...state, started: Option.some({ key: entry.key, format: entry.format }) }
+    else if (entry._tag === "finished") state = { ...state, finished: Option.some({ bytes: entry.bytes, count: entry.count }) }
+    else {
+      for (const id of entry.ids ?? []) ids.add(id)
+      state = {
+        ...state,
+        bytes: entry.bytes,
+        count: entry.count,
+        next: Option.fromNullable(entry.next),
+        end: entry.end,
+        columns: entry.columns === undefined ? state.columns : Option.some(entry.columns)
+      }
+    }
+  }
+  return state
+}
+
+const encoder = new TextEncoder()
+
+/** The text of one page given the records already written (`count`); the columns it used (CSV). */
+const encodePage = (
+  format: Format,
+  count: number,
+  records: ReadonlyArray<unknown>,
+  csv: { readonly columns: Option.Option<ReadonlyArray<string>>; readonly header: boolean }
+): { readonly text: string; readonly columns: Option.Option<ReadonlyArray<string>> } => {
+  if (format === "ndjson") return { text: records.map((r) => `${JSON.stringify(r)}\n`).join(""), columns: csv.columns }
+  if (format === "json") {
+    return { text: records.map((r, i) => `${count + i === 0 ? "[\n" : ",\n"}${JSON.stringify(r)}`).join(""), columns: csv.columns }
+  }
+  const first = records[0]
+  if (first === undefined) return { text: "", columns: csv.columns }
+  const columns = Option.getOrElse(csv.columns, () => Csv.defaultColumns(first))
+  const head = count === 0 && csv.header ? Csv.header(columns) : ""
+  return { text: head + records.map((r) => Csv.row(r, columns)).join(""), columns: Option.some(columns) }
+}
+
+/** What ends the file: JSON's closing bracket, or the header of an empty CSV with chosen columns. */
+const trailer = (format: Format, count: number, csv: { readonly columns: Option.Option<ReadonlyArray<string>>; readonly header: boolean }, chosen: boolean): string =>
+  format === "json"
+    ? count === 0 ? "[]\n" : "\n]\n"
+    : format === "csv" && count === 0 && csv.header && chosen
+    ? Option.match(csv.columns, { onNone: () => "", onSome: Csv.header })
+    : ""
+
+/**
+ * Runs an export into `out` through `<out>.partial` and the journal, resuming an earlier
+ * run of the same export when its journal is there. Succeeds with what was written.
+ */
+export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, E | ExportError, R | FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const out = options.out
+    const partial = `${out}.partial`
+    const journalPath = options.journal ?? `${out}.journal`
+    const key = options.key ?? ""
+    const chosen = options.csv?.columns !== undefined
+    if (options.resume === false) {
+      yield* Journal.remove(journalPath)
+      yield* fs.remove(partial, { force: true }).pipe(Effect.mapError(fromPlatformError(partial, "remove")))
+    }
+
+    const written = yield* Effect.scoped(Effect.gen(function*() {
+      const journal = yield* Journal.open(journalPath, Entry)
+      const state = replay(journal.entries)
+      if (Option.isSome(state.started)) {
+        const found = state.started.value
+        if (found.key !== key || found.format !== options.format) {
+          return yield* new ExportMismatch({
+            journal: journalPath,
+            expected: `${options.format} ${JSON.stringify(key)}`,
+            found: `${found.format} ${JSON.stringify(found.key)}`
+          })
+        }
+      } else {
+        yield* journal.append([{ _tag: "start", key, format: options.format }])
+      }
+      const resumed = Option.isSome(state.started)
+      const summary = (bytes: number, count: number, pages: number, skipped: number): Summary => ({
+        path: out, bytes, written: count, pages, resumed, skipped
+      })
+      if (Option.isSome(state.finished)) return summary(state.finished.value.bytes, state.finished.value.count, 0, 0)
+
+      const file = yield* fs.open(partial, { flag: "a" }).pipe(Effect.mapError(fromPlatformError(partial, "open")))
+      const size = Number((yield* file.stat.pipe(Effect.mapError(fromPlatformError(partial, "stat")))).size)
+      if (size < state.bytes) return yield* new PartialMissing({ path: partial, expectedBytes: state.bytes, foundBytes: size })
+      // Drop whatever was written after the last journaled page.
+      if (size > state.bytes) yield* file.truncate(state.bytes).pipe(Effect.mapError(fromPlatformError(partial, "truncate")))
+
+      let bytes = state.bytes
+      let count = state.count
+      let pages = 0
+      let skipped = 0
+      let csv = { columns: options.csv?.columns === undefined ? state.columns : Option.some(options.csv.columns), header: options.csv?.header ?? true }
+
+      const write = (text: string) =>
+        Effect.gen(function*() {
+          const data = encoder.encode(text)
+          if (data.length > 0) yield* file.writeAll(data).pipe(Effect.mapError(fromPlatformError(partial, "write")))
+          yield* file.sync.pipe(Effect.mapError(fromPlatformError(partial, "fsync")))
+          return data.length
+        })
+
+      /** Writes one page, then journals it. */
+      const page = (records: ReadonlyArray<A>, next: Option.Option<Cursor>, end: boolean, ids: Option.Option<ReadonlyArray<string>>) =>
+        Effect.gen(function*() {
+          const hadColumns = Option.isSome(csv.columns)
+          const encoded = encodePage(options.format, count, records, csv)
+          bytes += yield* write(encoded.text)
+          count += records.length
+          pages++
+          csv = { ...csv, columns: encoded.columns }
+          const entry: Entry = {
+            _tag: "page",
+            end,
+            bytes,
+            count,
+            ...Option.match(next, { onNone: () => ({}), onSome: (value) => ({ next: value }) }),
+            ...(hadColumns || Option.isNone(encoded.columns) ? {} : { columns: encoded.columns.value }),
+            ...Option.match(ids, { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
+          }
+          yield* journal.append([entry])
+        })
+
+      const source = options.source
+      if (!state.end) {
+        if (source._tag === "Cursor") {
+          yield* Stream.runForEach(source.pages(state.next), (p) => page(p.items, p.next, Option.isNone(p.next), Option.none()))
+        } else {
+          yield* Stream.runForEachChunk(source.items, (chunk) => {
+            const fresh = Chunk.toReadonlyArray(chunk).filter((item) => !state.ids.has(source.id(item)))
+            skipped += chunk.length - fresh.length
+            return page(fresh, Option.none(), false, Option.some(fresh.map(source.id)))
+          })
+        }
+      }
+      bytes += yield* write(trailer(options.format, count, csv, chosen))
+      yield* journal.append([{ _tag: "finished", bytes, count }])
+      return summary(bytes, count, pages, skipped)
+    }))
+
+    // Finished: move the partial file into place (unless a previous run already did), then drop the journal.
+    const partialThere = yield* fs.exists(partial).pipe(Effect.mapError(fromPlatformError(partial, "check")))
+    if (partialThere) {
+      yield* fs.rename(partial, out).pipe(Effect.mapError(fromPlatformError(out, "rename into place")))
+    } else if (!(yield* fs.exists(out).pipe(Effect.mapError(fromPlatformError(out, "check"))))) {
+      return yield* new PartialMissing({ path: partial, expectedBytes: written.bytes, foundBytes: 0 })
+    }
+    yield* Journal.remove(journalPath)
+    return written
+  })
