@@ -82,7 +82,7 @@ describe("Export.run", () => {
         expect(yield* text(viaSink)).toBe(expected)
         expect(yield* fs.readDirectory(dir)).not.toContain(`reference.${format}.journal`)
 
-        for (let trial = 0; trial < 3; trial++) {
+        for (let trial = 0; trial < 2; trial++) {
           const out = `${dir}/out-${trial}.${format}`
           const options = { source, format, out, key: "contacts" } as const
           for (let crash = 0; crash < 3; crash++) {
