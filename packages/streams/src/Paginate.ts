@@ -4,9 +4,10 @@
  * (built on `Stream.paginateChunkEffect`, so a slow consumer slows the requests down).
  *
  * - `cursor`: `?per_page=&starting_after=`, next cursor in `pages.next.starting_after`
- *   (contacts, conversations, notes, articles, collections, news, activity logs, …).
+ *   (contacts, conversations, activity logs).
  * - `searchCursor`: the same cursor carried in the search body's `pagination` member.
- * - `pageNumber`: `?page=&per_page=`, stop at `pages.total_pages` (companies).
+ * - `pageNumber`: `?page=&per_page=`, stop at `pages.total_pages` (company lists, a
+ *   company's contacts, a contact's notes, articles, collections, news).
  * - `link`: follow the `pages.next` URL (a contact's companies, data events). Only the
  *   path and query of the URL are used, against the client's own base URL, so the token
  *   is never sent to a host named in a response.
