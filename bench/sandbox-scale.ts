@@ -1,9 +1,9 @@
 /**
  * Scale check (not a timed test): start a 1,000,000-contact sandbox, time startup, the first
- * contacts page and a search page, and print peak RSS. Run: npx tsx packages/sandbox/bench/sandbox-scale.ts
+ * contacts page and a search page, and print peak RSS. Run (after npm run build): npx tsx bench/sandbox-scale.ts
  */
 import { Console, Effect } from "effect"
-import { Sandbox } from "../src/index.js"
+import { Sandbox } from "@intercom-fx/sandbox"
 
 const timed = <A, E, R>(label: string, eff: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {

@@ -1,0 +1,398 @@
+/**
+ * `npm run bench [-- --quick] [-- --only 1,3]`: intercom-fx side by side with Intercom's
+ * official SDK (`intercom-client`), against the local sandbox (issue #8).
+ *
+ * Every benchmark starts its own sandbox process (the CLI's `sandbox` command) and runs
+ * each side in a fresh `node` process (sides/fx.ts, sides/sdk.ts, compiled to JS), so CPU
+ * seconds and peak RSS are per side. Sides alternate within a round (fx, SDK, fx, SDK, …)
+ * and the sandbox is reset before every run, so both sides see the same data and the
+ * same latency jitter. Medians over the rounds; the table goes to stdout, the details to
+ * bench/results/<date>.json (quick runs: bench/results/tmp/, not committed).
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import type { Measurement } from "./lib/measure.js"
+import { root, runSide, type RunningSandbox, type SandboxSpec, sideScript, startSandbox, statsDelta } from "./lib/proc.js"
+import { fmt, median, pct, steadyWindowUse } from "./lib/stats.js"
+import type { FxJob } from "./sides/fx.js"
+import type { SdkJob } from "./sides/sdk.js"
+
+// ---- options --------------------------------------------------------------------------
+
+const argv = process.argv.slice(2)
+const quick = argv.includes("--quick")
+const onlyArg = argv[argv.indexOf("--only") + 1]
+const only = argv.includes("--only") && onlyArg !== undefined ? new Set(onlyArg.split(",").map((s) => s.trim())) : undefined
+
+/** The issue's sizes; --quick keeps the shape (3 rounds, same latencies) on smaller data. */
+const plan = quick
+  ? { rounds: 3, b1: 10_000, b2: 10_000, b2LimitRounds: 1, b2Limit: 25, b3: 10_000, b4: 50_000, b4Sample: 5_000, b5: 1_000, b5Limit: 250, b5Rounds: 1 }
+  : { rounds: 3, b1: 100_000, b2: 100_000, b2LimitRounds: 1, b2Limit: 100, b3: 30_000, b4: 1_000_000, b4Sample: 100_000, b5: 10_000, b5Limit: 1_000, b5Rounds: 1 }
+
+const PER_PAGE = 150
+/** The sandbox seeds created_at from 2019-01-01 to 2025-01-01 (UTC); the slices cover all of it. */
+const SPAN = { from: "2019-01-01", until: "2025-01-02" }
+const tmpDir = path.join(root, "bench/results/tmp")
+
+// ---- reporting ------------------------------------------------------------------------
+
+interface Row {
+  readonly bench: string
+  readonly metric: string
+  readonly fx: string
+  readonly sdk: string
+  readonly ratio: string
+  readonly target: string
+  readonly met: string
+}
+
+interface Run {
+  readonly round: number
+  readonly side: string
+  readonly measurement: Measurement
+  readonly sandbox: ReturnType<typeof statsDelta>
+}
+
+interface BenchResult {
+  readonly id: string
+  readonly title: string
+  readonly params: Readonly<Record<string, unknown>>
+  readonly sandboxStartupMs: number
+  readonly durationMs: number
+  readonly runs: ReadonlyArray<Run>
+  readonly medians: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly rows: ReadonlyArray<Row>
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const check = (ok: boolean): "yes" | "NO" => (ok ? "yes" : "NO")
+const ratio = (a: number, b: number, digits = 2) => `${fmt(a / b, digits)}×`
+
+const describe = (m: Measurement) =>
+  `${fmt(m.records)} records in ${fmt(m.elapsedMs / 1000, 1)} s (${fmt(m.records / (m.elapsedMs / 1000))}/s), cpu ${fmt(m.cpuMs / 1000, 2)} s, RSS ${fmt(m.startRssMB)} MB at start, peak ${fmt(m.maxRssMB)} MB`
+
+/** Runs a side after resetting the sandbox; fails loudly when the record count is wrong. */
+const runOnce = async (
+  sandbox: RunningSandbox,
+  label: string,
+  round: number,
+  side: string,
+  script: string,
+  job: unknown | (() => unknown),
+  expected: number,
+  before?: () => Promise<void>
+): Promise<Run> => {
+  await sandbox.reset()
+  if (before) await before()
+  const s0 = await sandbox.stats()
+  const measurement = await runSide(script, typeof job === "function" ? job() : job)
+  const delta = statsDelta(s0, await sandbox.stats())
+  log(`  [${label}] round ${round} ${side}: ${describe(measurement)}; ${delta.requests} requests${delta.failed > 0 ? `, ${delta.failed} not 2xx ${JSON.stringify(delta.byStatus)}` : ""}`)
+  if (measurement.records !== expected) throw new Error(`[${label}] ${side} saw ${measurement.records} records, expected ${expected}`)
+  return { round, side, measurement, sandbox: delta }
+}
+
+/** Median records/s, CPU s, CPU µs per record and peak RSS of one side's runs. */
+const summarise = (runs: ReadonlyArray<Run>, side: string) => {
+  const mine = runs.filter((r) => r.side === side).map((r) => r.measurement)
+  return {
+    recordsPerSec: median(mine.map((m) => m.records / (m.elapsedMs / 1000))),
+    cpuSec: median(mine.map((m) => m.cpuMs / 1000)),
+    cpuUsPerRecord: median(mine.map((m) => (m.cpuMs * 1000) / m.records)),
+    maxRssMB: median(mine.map((m) => m.maxRssMB)),
+    elapsedSec: median(mine.map((m) => m.elapsedMs / 1000))
+  }
+}
+
+const withSandbox = async <A>(spec: SandboxSpec, f: (sandbox: RunningSandbox) => Promise<A>): Promise<A> => {
+  const sandbox = await startSandbox(spec)
+  try {
+    return await f(sandbox)
+  } finally {
+    await sandbox.stop()
+  }
+}
+
+const fx = sideScript("fx")
+const sdk = sideScript("sdk")
+
+// ---- 1. sequential cursor export ------------------------------------------------------
+
+const bench1 = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: plan.b1, latencyMs: 50, rateLimit: 0 }
+  return withSandbox(spec, async (sandbox) => {
+    const common = { baseUrl: sandbox.baseUrl, token: sandbox.token, perPage: PER_PAGE }
+    const runs: Array<Run> = []
+    for (let round = 1; round <= plan.rounds; round++) {
+      runs.push(await runOnce(sandbox, "1", round, "fx", fx, { ...common, job: "list" } satisfies FxJob, plan.b1))
+      runs.push(await runOnce(sandbox, "1", round, "sdk", sdk, { ...common, job: "list" } satisfies SdkJob, plan.b1))
+    }
+    const a = summarise(runs, "fx")
+    const b = summarise(runs, "sdk")
+    const name = `1 sequential export, ${fmt(plan.b1)} contacts, 50 ms`
+    return {
+      id: "1", title: "Sequential cursor export", params: { ...spec, perPage: PER_PAGE, rounds: plan.rounds }, sandboxStartupMs: sandbox.startupMs,
+      runs, medians: { fx: a, sdk: b },
+      rows: [
+        { bench: name, metric: "records/s", fx: fmt(a.recordsPerSec), sdk: fmt(b.recordsPerSec), ratio: ratio(a.recordsPerSec, b.recordsPerSec), target: "≥ 1.0×", met: check(a.recordsPerSec >= b.recordsPerSec) },
+        { bench: "", metric: "CPU s", fx: fmt(a.cpuSec, 1), sdk: fmt(b.cpuSec, 1), ratio: ratio(a.cpuSec, b.cpuSec), target: "", met: "" },
+        { bench: "", metric: "peak RSS MB", fx: fmt(a.maxRssMB), sdk: fmt(b.maxRssMB), ratio: ratio(a.maxRssMB, b.maxRssMB), target: "", met: "" }
+      ]
+    }
+  })
+}
+
+// ---- 2. partitioned search export, and the limiter's efficiency ----------------------
+
+const bench2 = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: plan.b2, latencyMs: 100, rateLimit: 0 }
+  const speed = await withSandbox(spec, async (sandbox) => {
+    const common = { baseUrl: sandbox.baseUrl, token: sandbox.token }
+    const runs: Array<Run> = []
+    for (let round = 1; round <= plan.rounds; round++) {
+      runs.push(await runOnce(sandbox, "2", round, "fx", fx, { ...common, job: "partitioned", ...SPAN, slices: 8 } satisfies FxJob, plan.b2))
+      runs.push(await runOnce(sandbox, "2", round, "sdk", sdk, { ...common, job: "list", perPage: PER_PAGE } satisfies SdkJob, plan.b2))
+    }
+    return { runs, startupMs: sandbox.startupMs }
+  })
+  const limitSpec = { contacts: plan.b2, latencyMs: 100, rateLimit: plan.b2Limit }
+  const limited = await withSandbox(limitSpec, async (sandbox) => {
+    const runs: Array<Run> = []
+    for (let round = 1; round <= plan.b2LimitRounds; round++) {
+      const job = { baseUrl: sandbox.baseUrl, token: sandbox.token, job: "partitioned", ...SPAN, slices: 16, trackRequests: true } satisfies FxJob
+      runs.push(await runOnce(sandbox, "2b", round, "fx-limited", fx, job, plan.b2))
+    }
+    return { runs, startupMs: sandbox.startupMs }
+  })
+  const a = summarise(speed.runs, "fx")
+  const b = summarise(speed.runs, "sdk")
+  const ceiling = plan.b2Limit * PER_PAGE // records per 10-s window
+  const uses = limited.runs.map((r) => {
+    const perWindow = (r.measurement.extra["okPerWindow"] ?? []) as ReadonlyArray<number>
+    const okRequests = perWindow.reduce((x, y) => x + y, 0)
+    const steady = steadyWindowUse(perWindow, plan.b2Limit)
+    // requests per window × records per request, as a share of limit × per_page
+    return { ...steady, recordUse: (steady.use * plan.b2Limit * (r.measurement.records / okRequests)) / ceiling, okRequests }
+  })
+  const use = median(uses.map((u) => u.recordUse))
+  const failed = limited.runs.reduce((n, r) => n + r.sandbox.failed, 0)
+  const status429 = limited.runs.reduce((n, r) => n + r.sandbox.status429, 0)
+  const name = `2 partitioned search, ${fmt(plan.b2)} contacts, 100 ms`
+  return {
+    id: "2", title: "Partitioned search export (8 slices) vs the SDK's sequential walk; limiter efficiency (16 slices)",
+    params: { speed: { ...spec, slices: 8, rounds: plan.rounds }, limited: { ...limitSpec, slices: 16, rounds: plan.b2LimitRounds, ceilingRecordsPerWindow: ceiling } },
+    sandboxStartupMs: speed.startupMs + limited.startupMs,
+    runs: [...speed.runs, ...limited.runs],
+    medians: { fx: a, sdk: b, limited: { ceilingUse: use, failedRequests: failed, status429, steadyWindows: uses[0]?.windows.length ?? 0 } },
+    rows: [
+      { bench: name, metric: "records/s (fx: 8 slices)", fx: fmt(a.recordsPerSec), sdk: fmt(b.recordsPerSec), ratio: ratio(a.recordsPerSec, b.recordsPerSec), target: "≥ 6×", met: check(a.recordsPerSec >= 6 * b.recordsPerSec) },
+      { bench: "", metric: "CPU s", fx: fmt(a.cpuSec, 1), sdk: fmt(b.cpuSec, 1), ratio: ratio(a.cpuSec, b.cpuSec), target: "", met: "" },
+      { bench: "", metric: "peak RSS MB", fx: fmt(a.maxRssMB), sdk: fmt(b.maxRssMB), ratio: ratio(a.maxRssMB, b.maxRssMB), target: "", met: "" },
+      { bench: `2b 16 slices, limit ${plan.b2Limit}/10 s`, metric: `share of ceiling (${fmt(plan.b2Limit)} req × ${PER_PAGE} per window)`, fx: pct(use, 1), sdk: "", ratio: "", target: "≥ 90%", met: check(use >= 0.9) },
+      { bench: "", metric: "failed requests (of which 429)", fx: `${failed} (${status429})`, sdk: "", ratio: "", target: "0", met: check(failed === 0) }
+    ]
+  }
+}
+
+// ---- 3. CPU per record, zero latency --------------------------------------------------
+
+const bench3 = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: plan.b3, latencyMs: 0, rateLimit: 0 }
+  return withSandbox(spec, async (sandbox) => {
+    const common = { baseUrl: sandbox.baseUrl, token: sandbox.token, perPage: PER_PAGE }
+    const runs: Array<Run> = []
+    for (let round = 1; round <= plan.rounds; round++) {
+      runs.push(await runOnce(sandbox, "3", round, "fx", fx, { ...common, job: "ndjson" } satisfies FxJob, plan.b3))
+      runs.push(await runOnce(sandbox, "3", round, "sdk", sdk, { ...common, job: "list" } satisfies SdkJob, plan.b3))
+      runs.push(await runOnce(sandbox, "3", round, "sdk+ndjson", sdk, { ...common, job: "ndjson" } satisfies SdkJob, plan.b3))
+    }
+    const a = summarise(runs, "fx")
+    const b = summarise(runs, "sdk")
+    const c = summarise(runs, "sdk+ndjson")
+    return {
+      id: "3", title: "CPU per record, zero latency: decode + NDJSON (fx) vs raw iteration (SDK)", params: { ...spec, perPage: PER_PAGE, rounds: plan.rounds },
+      sandboxStartupMs: sandbox.startupMs, runs, medians: { fx: a, sdk: b, "sdk+ndjson": c },
+      rows: [
+        { bench: `3 CPU per record, ${fmt(plan.b3)} contacts, 0 ms`, metric: "CPU µs/record (SDK: raw iteration)", fx: fmt(a.cpuUsPerRecord, 1), sdk: fmt(b.cpuUsPerRecord, 1), ratio: ratio(a.cpuUsPerRecord, b.cpuUsPerRecord), target: "≤ 1.5×", met: check(a.cpuUsPerRecord <= 1.5 * b.cpuUsPerRecord) },
+        { bench: "", metric: "CPU µs/record (SDK + JSON.stringify per record)", fx: fmt(a.cpuUsPerRecord, 1), sdk: fmt(c.cpuUsPerRecord, 1), ratio: ratio(a.cpuUsPerRecord, c.cpuUsPerRecord), target: "(info)", met: "" },
+        { bench: "", metric: "records/s", fx: fmt(a.recordsPerSec), sdk: fmt(b.recordsPerSec), ratio: ratio(a.recordsPerSec, b.recordsPerSec), target: "", met: "" }
+      ]
+    }
+  })
+}
+
+// ---- 4. memory of a large export to a file ------------------------------------------
+
+const bench4 = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: plan.b4, latencyMs: 0, rateLimit: 0 }
+  mkdirSync(tmpDir, { recursive: true })
+  const file = path.join(tmpDir, "export.ndjson")
+  return withSandbox(spec, async (sandbox) => {
+    const runs: Array<Run> = []
+    try {
+      const job = { baseUrl: sandbox.baseUrl, token: sandbox.token, job: "file", perPage: PER_PAGE, path: file, sampleEvery: plan.b4Sample } satisfies FxJob
+      runs.push(await runOnce(sandbox, "4", 1, "fx", fx, job, plan.b4))
+    } finally {
+      rmSync(file, { force: true })
+    }
+    const m = runs[0]!.measurement
+    const samples = (m.extra["samples"] ?? []) as ReadonlyArray<{ readonly records: number; readonly rssMB: number; readonly peakSoFarMB: number }>
+    const at = (n: number) => samples.find((s) => s.records >= n)
+    const small = at(plan.b4Sample)?.rssMB ?? Number.NaN
+    const large = at(plan.b4)?.rssMB ?? Number.NaN
+    const growth = large / small
+    const peakSmall = at(plan.b4Sample)?.peakSoFarMB ?? Number.NaN
+    return {
+      id: "4", title: "Memory: export to an NDJSON file", params: { ...spec, perPage: PER_PAGE, rounds: 1 }, sandboxStartupMs: sandbox.startupMs, runs,
+      medians: { fx: { maxRssMB: m.maxRssMB, rssSmallMB: small, rssLargeMB: large, growth, recordsPerSec: m.records / (m.elapsedMs / 1000), cpuSec: m.cpuMs / 1000 } },
+      rows: [
+        { bench: `4 export ${fmt(plan.b4)} contacts to a file`, metric: "peak RSS MB", fx: fmt(m.maxRssMB), sdk: "", ratio: "", target: "≤ 200", met: check(m.maxRssMB <= 200) },
+        { bench: "", metric: `RSS at ${fmt(plan.b4)} / at ${fmt(plan.b4Sample)} (mean over the 10% before)`, fx: `${fmt(large)} / ${fmt(small)} MB = ${fmt(growth, 2)}`, sdk: "", ratio: "", target: "≤ 1.2", met: check(growth <= 1.2) },
+        { bench: "", metric: `peak RSS by ${fmt(plan.b4Sample)} records`, fx: fmt(peakSmall), sdk: "", ratio: "", target: "", met: "" },
+        { bench: "", metric: "records/s, CPU s", fx: `${fmt(m.records / (m.elapsedMs / 1000))}, ${fmt(m.cpuMs / 1000, 1)}`, sdk: "", ratio: "", target: "", met: "" }
+      ]
+    }
+  })
+}
+
+// ---- 5. bulk tag under a rate limit ---------------------------------------------------
+
+const contactIds = async (sandbox: RunningSandbox, n: number): Promise<ReadonlyArray<string>> => {
+  const ids: Array<string> = []
+  let cursor: string | undefined
+  while (ids.length < n) {
+    const page = (await sandbox.api("GET", `/contacts?per_page=${PER_PAGE}${cursor === undefined ? "" : `&starting_after=${encodeURIComponent(cursor)}`}`)) as {
+      readonly data: ReadonlyArray<{ readonly id: string }>
+      readonly pages?: { readonly next?: { readonly starting_after?: string } }
+    }
+    ids.push(...page.data.map((c) => c.id))
+    cursor = page.pages?.next?.starting_after
+    if (cursor === undefined) break
+  }
+  return ids.slice(0, n)
+}
+
+const bench5 = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: Math.max(plan.b5, 1_000), latencyMs: 0, rateLimit: 0 }
+  mkdirSync(tmpDir, { recursive: true })
+  const idsFile = path.join(tmpDir, "tag-ids.txt")
+  return withSandbox(spec, async (sandbox) => {
+    const ids = await contactIds(sandbox, plan.b5)
+    writeFileSync(idsFile, `${ids.join("\n")}\n`)
+    const runs: Array<Run> = []
+    let tagId = ""
+    // After each reset: create the tag with limiting off, then turn the limit on.
+    const setup = async () => {
+      await sandbox.configure({ rateLimit: 0 })
+      tagId = ((await sandbox.api("POST", "/tags", { name: "bench-bulk" })) as { readonly id: string }).id
+      await sandbox.configure({ rateLimit: plan.b5Limit })
+    }
+    for (let round = 1; round <= plan.b5Rounds; round++) {
+      const job = (): FxJob => ({ baseUrl: sandbox.baseUrl, token: sandbox.token, job: "bulk-tag", idsFile, tagId, concurrency: 8, trackRequests: true })
+      runs.push(await runOnce(sandbox, "5", round, "fx", fx, job, plan.b5, setup))
+    }
+    rmSync(idsFile, { force: true })
+    const per = runs.map((r) => {
+      const perWindow = (r.measurement.extra["okPerWindow"] ?? []) as ReadonlyArray<number>
+      const summary = r.measurement.extra["summary"] as { readonly failed: number; readonly ok: number }
+      return { ...steadyWindowUse(perWindow, plan.b5Limit), perWindow, failed: summary.failed, requests: r.sandbox.requests, status429: r.sandbox.status429 }
+    })
+    const use = median(per.map((p) => p.use))
+    const status429 = median(per.map((p) => p.status429))
+    const requests = median(per.map((p) => p.requests))
+    const failed = Math.max(...per.map((p) => p.failed))
+    return {
+      id: "5", title: "Bulk tag under a rate limit", params: { ...spec, tags: plan.b5, limit: plan.b5Limit, concurrency: 8, rounds: plan.b5Rounds }, sandboxStartupMs: sandbox.startupMs, runs,
+      medians: { fx: { limitUse: use, status429, requests, failed } },
+      rows: [
+        { bench: `5 bulk tag ${fmt(plan.b5)} contacts, limit ${fmt(plan.b5Limit)}/10 s`, metric: "request rate / limit", fx: pct(use, 1), sdk: "", ratio: "", target: "≥ 90%", met: check(use >= 0.9) },
+        { bench: "", metric: "429s / requests", fx: `${fmt(status429)} / ${fmt(requests)}`, sdk: "", ratio: "", target: "≤ 1%", met: check(status429 <= 0.01 * requests) },
+        { bench: "", metric: "failed items", fx: fmt(failed), sdk: "", ratio: "", target: "0", met: check(failed === 0) }
+      ]
+    }
+  })
+}
+
+// ---- main -----------------------------------------------------------------------------
+
+const table = (rows: ReadonlyArray<Row>): string => {
+  const head: Row = { bench: "benchmark", metric: "metric", fx: "intercom-fx", sdk: "SDK", ratio: "fx/SDK", target: "target", met: "met" }
+  const cols = ["bench", "metric", "fx", "sdk", "ratio", "target", "met"] as const
+  const all = [head, ...rows]
+  const width = cols.map((c) => Math.max(...all.map((r) => r[c].length)))
+  const line = (r: Row) => `| ${cols.map((c, i) => r[c].padEnd(width[i]!)).join(" | ")} |`
+  return [line(head), `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")
+}
+
+const git = (...args: Array<string>) => {
+  try {
+    return execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim()
+  } catch {
+    return ""
+  }
+}
+
+const main = async () => {
+  for (const pkg of ["core", "streams", "sandbox", "cli"]) {
+    if (!existsSync(path.join(root, `packages/${pkg}/dist/index.js`))) throw new Error(`packages/${pkg} is not built: run npm run build`)
+  }
+  const started = new Date()
+  const t0 = performance.now()
+  const loadStart = os.loadavg()
+  log(`intercom-fx benchmarks${quick ? " (--quick)" : ""}: ${os.cpus().length} cpus, node ${process.version}, load ${loadStart.map((x) => x.toFixed(2)).join(" ")}`)
+  const benches = [["1", bench1], ["2", bench2], ["3", bench3], ["4", bench4], ["5", bench5]] as const
+  const results: Array<BenchResult> = []
+  for (const [id, bench] of benches) {
+    if (only !== undefined && !only.has(id)) continue
+    const b0 = performance.now()
+    log(`[${id}] starting (${fmt((b0 - t0) / 1000)} s in, load ${os.loadavg()[0]!.toFixed(2)})`)
+    const result = await bench()
+    results.push({ ...result, durationMs: performance.now() - b0 })
+    log(`[${id}] done in ${fmt((performance.now() - b0) / 1000)} s`)
+  }
+  const durationMs = performance.now() - t0
+  const rows = results.flatMap((r) => r.rows)
+  const out = table(rows)
+  process.stdout.write(`\n${out}\n\n`)
+  const loadEnd = os.loadavg()
+  const summary = `${quick ? "--quick, " : ""}${fmt(durationMs / 1000)} s total; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}; load average ${loadStart[0]!.toFixed(2)} at start, ${loadEnd[0]!.toFixed(2)} at end`
+  process.stdout.write(`${summary}\n`)
+
+  const date = started.toISOString().slice(0, 10)
+  const dir = quick ? tmpDir : path.join(root, "bench/results")
+  mkdirSync(dir, { recursive: true })
+  let file = path.join(dir, `${quick ? "quick-" : ""}${date}.json`)
+  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${quick ? "quick-" : ""}${date}-${n}.json`)
+  const record = {
+    date: started.toISOString(),
+    command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`,
+    quick,
+    durationSec: durationMs / 1000,
+    machine: {
+      cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), platform: `${os.platform()} ${os.release()}`,
+      node: process.version, loadavgStart: loadStart, loadavgEnd: loadEnd
+    },
+    git: { commit: git("rev-parse", "HEAD"), uncommittedInPackages: git("status", "--porcelain", "--", "packages").split("\n").filter((l) => l !== "") },
+    sdk: { package: "intercom-client", version: sdkVersion() },
+    plan,
+    table: rows,
+    benchmarks: results
+  }
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`)
+  process.stdout.write(`results: ${path.relative(root, file)}\n`)
+}
+
+const sdkVersion = (): string | undefined => {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, "node_modules/intercom-client/package.json"), "utf8")) as { readonly version?: string }).version
+  } catch {
+    return undefined
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+  process.exitCode = 1
+})
