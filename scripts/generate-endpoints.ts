@@ -99,9 +99,65 @@ const ADVANCING_GETS: ReadonlySet<string> = new Set(["scrollOverAllCompanies"])
 /** Operations whose response is a file, not JSON (the spec declares no content for them). */
 const BYTES_RESPONSES: ReadonlySet<string> = new Set(["downloadDataExport"])
 
-/** Query parameters the live API takes but the spec omits (cursor pagination of the contact list). */
+const PAGE_NUMBERS: Readonly<Record<string, JsonSchema>> = { page: { type: "integer" }, per_page: { type: "integer" } }
+
+/**
+ * Query parameters the live API takes but the spec omits: the pagination parameters of
+ * listings whose responses are paginated (`pages`), so they can be walked past page one.
+ */
 const EXTRA_QUERY: Readonly<Record<string, Readonly<Record<string, JsonSchema>>>> = {
-  ListContacts: { per_page: { type: "integer", maximum: 150 }, starting_after: { type: "string" } }
+  ListContacts: { per_page: { type: "integer", maximum: 150 }, starting_after: { type: "string" } },
+  listActivityLogs: { per_page: { type: "integer" }, starting_after: { type: "string" } },
+  listArticles: PAGE_NUMBERS,
+  listAllCollections: PAGE_NUMBERS,
+  listNewsItems: PAGE_NUMBERS,
+  listNewsfeeds: PAGE_NUMBERS,
+  listLiveNewsfeedItems: PAGE_NUMBERS,
+  listNotes: PAGE_NUMBERS,
+  ListAttachedContacts: PAGE_NUMBERS
+}
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` })
+
+/**
+ * Where the live API is known to answer outside its description, the description is widened
+ * before generating (never narrowed), so real responses decode and real requests encode.
+ */
+const widenForLiveApi = (spec: Spec): Spec => {
+  const schemas = { ...spec.components.schemas }
+  const cursorPages = schemas["cursor_pages"]!
+  // Page-numbered listings (articles, collections, news, notes) send `pages.next` as a URL.
+  schemas["cursor_pages"] = {
+    ...cursorPages,
+    properties: { ...cursorPages.properties, next: { oneOf: [ref("starting_after_paging"), { type: "string" }] } }
+  }
+  // Float custom attributes are searched with fractional values.
+  const filter = schemas["single_filter_search_request"]!
+  const value = filter.properties!["value"]!
+  schemas["single_filter_search_request"] = {
+    ...filter,
+    properties: {
+      ...filter.properties,
+      value: { ...value, oneOf: value.oneOf!.map((s) => (s.type === "integer" ? { ...s, type: "number" } : s)) }
+    }
+  }
+  // GET /events answers an event list unless `summary=true` asks for the summary shape.
+  const events = spec.paths["/events"]!["get"]!
+  const ok = events.responses["200"]!
+  const listEvents: Operation = {
+    ...events,
+    responses: {
+      ...events.responses,
+      "200": {
+        ...ok,
+        content: { "application/json": { schema: { oneOf: [ref("data_event_list"), ref("data_event_summary")] } } }
+      }
+    }
+  }
+  return {
+    paths: { ...spec.paths, "/events": { ...spec.paths["/events"], get: listEvents } },
+    components: { ...spec.components, schemas }
+  }
 }
 
 const words = (name: string) => name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0)
@@ -598,7 +654,7 @@ ${services.map((s) => `export { ${s} } from "./${s}.js"`).join("\n")}
 `
 
 export const generate = (specText: string): Record<string, string> => {
-  const spec: Spec = parse(specText)
+  const spec = widenForLiveApi(parse(specText))
   const ops = readOperations(spec)
   const services = [...new Set(ops.map((op) => op.service))].sort()
   for (const service of services) {

@@ -78,6 +78,13 @@ const awaitRetryWait = (n: number) =>
     }
   })
 
+/** When the pending retry wait ends (the only sleep shorter than the one-day timeouts). */
+const nextRetryWake = Effect.gen(function*() {
+  const now = yield* TestClock.currentTimeMillis
+  const wakes = Chunk.filter(yield* TestClock.sleeps(), (wakeAt) => wakeAt < now + 3_600_000)
+  return Math.min(...Chunk.toReadonlyArray(wakes))
+})
+
 const script = (responses: ReadonlyArray<Scripted>, fallback?: Scripted) =>
   Effect.flatMap(ScriptedServer, (server) => server.script(responses, fallback))
 
@@ -207,17 +214,23 @@ describe("IntercomClient", () => {
       const before = yield* receivedCount
       const fiber = yield* Effect.fork(withClient(getC1, { baseDelay: "1 second", maxDelay: "10 seconds" }))
 
+      // The clock is moved exactly to each wake-up, so no attempt can start early or late.
       yield* awaitRetryWait(before + 1)
-      // First wait: 1 s with jitter (0.8–1.2 s). Not yet at 0.75 s …
-      yield* TestClock.adjust("750 millis")
+      const first = yield* nextRetryWake
+      expect(first).toBeGreaterThanOrEqual(800) // 1 s ± 20 % jitter
+      expect(first).toBeLessThanOrEqual(1200)
+      yield* TestClock.setTime(first - 1)
       expect((yield* receivedCount) - before).toBe(1)
-      // … but by 1.25 s the second attempt is sent.
-      yield* TestClock.adjust("500 millis")
+      yield* TestClock.setTime(first)
+
       yield* awaitRetryWait(before + 2)
-      // Second wait: 2 s with jitter (1.6–2.4 s).
-      yield* TestClock.adjust("1500 millis")
+      const second = yield* nextRetryWake
+      expect(second - first).toBeGreaterThanOrEqual(1600) // 2 s ± 20 %
+      expect(second - first).toBeLessThanOrEqual(2400)
+      yield* TestClock.setTime(second - 1)
       expect((yield* receivedCount) - before).toBe(2)
-      yield* TestClock.adjust("1 second")
+      yield* TestClock.setTime(second)
+
       const contact = yield* Fiber.join(fiber)
       expect(contact.id).toBe("c1")
       expect((yield* receivedCount) - before).toBe(3)

@@ -5,7 +5,6 @@
  * @since 0.2.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
-import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as L from "./internal/listing.js"
 import * as Search from "./Search.js"
@@ -17,16 +16,7 @@ export type ActivityLog = Schemas.ActivityLog
 export const stream = (): Stream.Stream<Admin, L.E, L.R> =>
   L.singleStream(L.call(Endpoints.Admins.list, {}), (response) => L.present(response.admins))
 
-// The spec's query lacks the cursor parameters the listing pages with.
-const listActivityLogs = L.paged(
-  Endpoints.Admins.listActivityLogs,
-  Schema.Struct({
-    created_at_after: Schema.String,
-    created_at_before: Schema.optionalWith(Schema.String, { exact: true }),
-    per_page: Schema.optionalWith(Schema.Int, { exact: true }),
-    starting_after: Schema.optionalWith(Schema.String, { exact: true })
-  })
-)
+const listActivityLogs = Endpoints.Admins.listActivityLogs
 
 export interface ActivityLogRange {
   /** From this time on (required by the API). */

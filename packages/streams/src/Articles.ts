@@ -10,7 +10,7 @@ import * as Paginate from "./Paginate.js"
 
 export type Article = Schemas.ArticleListItem
 
-const list = L.paged(Endpoints.Articles.list, L.PageQuery)
+const list = Endpoints.Articles.list
 
 /** Every article (default 50 per page). */
 export const stream = (options: { readonly perPage?: number } = {}): Stream.Stream<Article, L.E, L.R> =>

@@ -81,7 +81,7 @@ export const scroll = (options: ScrollOptions = {}): Stream.Stream<Company, E | 
     id: L.idOf
   })
 
-const listContacts = L.paged(Endpoints.Companies.listContacts, L.PageQuery)
+const listContacts = Endpoints.Companies.listContacts
 
 /** The contacts of a company. */
 export const contacts = (companyId: string, options: { readonly perPage?: number } = {}): Stream.Stream<Schemas.Contact, E, R> =>

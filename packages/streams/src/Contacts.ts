@@ -67,7 +67,7 @@ export const companies = (contactId: string): Stream.Stream<Schemas.Company, E, 
     (response) => L.present(response.companies)
   )
 
-const listNotes = L.paged(Endpoints.Contacts.listNotes, L.PageQuery)
+const listNotes = Endpoints.Contacts.listNotes
 
 /** A contact's notes (page numbers). */
 export const notes = (contactId: string, options: { readonly perPage?: number } = {}): Stream.Stream<Schemas.Note, E, R> =>

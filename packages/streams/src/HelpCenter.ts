@@ -16,7 +16,7 @@ export type Collection = Schemas.Collection
 export const centers = (): Stream.Stream<HelpCenter, L.E, L.R> =>
   L.singleStream(L.call(Endpoints.HelpCenter.list, {}), (response) => L.present(response.data))
 
-const listCollections = L.paged(Endpoints.HelpCenter.listCollections, L.PageQuery)
+const listCollections = Endpoints.HelpCenter.listCollections
 
 /** Every help-center collection (default 50 per page). */
 export const collections = (options: { readonly perPage?: number } = {}): Stream.Stream<Collection, L.E, L.R> =>

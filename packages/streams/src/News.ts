@@ -15,9 +15,9 @@ export type NewsRecord = Schemas.NewsItem | Schemas.Newsfeed
 
 type Options = { readonly perPage?: number }
 
-const listItems = L.paged(Endpoints.News.listItems, L.PageQuery)
-const listNewsfeeds = L.paged(Endpoints.News.listNewsfeeds, L.PageQuery)
-const listLiveItems = L.paged(Endpoints.News.listLiveItems, L.PageQuery)
+const listItems = Endpoints.News.listItems
+const listNewsfeeds = Endpoints.News.listNewsfeeds
+const listLiveItems = Endpoints.News.listLiveItems
 
 const records = (response: Schemas.PaginatedResponse): ReadonlyArray<NewsRecord> => L.present(response.data)
 

@@ -61,11 +61,23 @@ export const paginate = <A, C, E, R>(
 // ---------------------------------------------------------------------------------------
 // Cursor (starting_after)
 
-/** The part of a cursor-paginated response the paginator reads. */
+/**
+ * The part of a cursor-paginated response the paginator reads. `next` is an object with
+ * the cursor, or (as some listings send it) a URL whose query carries `starting_after`.
+ */
 export interface CursorPages {
   readonly pages?: {
-    readonly next?: { readonly starting_after?: string | null | undefined } | null | undefined
+    readonly next?: { readonly starting_after?: string | null | undefined } | string | null | undefined
   } | null | undefined
+}
+
+const startingAfterOf = (next: NonNullable<NonNullable<CursorPages["pages"]>["next"]>): string | null | undefined => {
+  if (typeof next !== "string") return next.starting_after
+  try {
+    return new URL(next, "https://api.intercom.io").searchParams.get("starting_after")
+  } catch {
+    return undefined
+  }
 }
 
 /** Query parameters of one cursor page. */
@@ -85,7 +97,8 @@ export interface CursorOptions<Res, A, E, R> {
 }
 
 const nextCursor = (response: CursorPages, current: Option.Option<string>, count: number): Option.Option<string> => {
-  const next = response.pages?.next?.starting_after
+  const link = response.pages?.next
+  const next = link === undefined || link === null ? undefined : startingAfterOf(link)
   if (next === undefined || next === null || next === "" || count === 0) return Option.none()
   // A server that hands back the cursor it was given would loop forever; stop instead.
   if (Option.isSome(current) && current.value === next) return Option.none()

@@ -37,6 +37,8 @@ export const Admins = {
     method: "GET",
     path: "/admins/activity_logs",
     query: Schema.Struct({
+      per_page: Schema.optionalWith(Schema.Int, { exact: true }),
+      starting_after: Schema.optionalWith(Schema.String, { exact: true }),
       created_at_after: Schema.String,
       created_at_before: Schema.optionalWith(Schema.String, { exact: true })
     }),
@@ -71,6 +73,10 @@ export const Articles = {
     name: "articles.list",
     method: "GET",
     path: "/articles",
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.ArticleList
   }),
   /** Create an article */
@@ -186,6 +192,10 @@ export const Companies = {
     method: "GET",
     path: "/companies/{id}/contacts",
     pathParams: ["id"],
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.CompanyAttachedContacts
   }),
   /** List attached segments for companies */
@@ -263,6 +273,10 @@ export const Contacts = {
     method: "GET",
     path: "/contacts/{id}/notes",
     pathParams: ["id"],
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.NoteList
   }),
   /** Create a note */
@@ -669,7 +683,7 @@ export const DataEvents = {
         email: Schema.String
       })
     ),
-    success: Schemas.DataEventSummary
+    success: Schema.Union(Schemas.DataEventList, Schemas.DataEventSummary)
   }),
   /** Create event summaries */
   createSummaries: Endpoint.make({
@@ -729,6 +743,10 @@ export const HelpCenter = {
     name: "helpCenter.listCollections",
     method: "GET",
     path: "/help_center/collections",
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.CollectionList
   }),
   /** Create a collection */
@@ -806,6 +824,10 @@ export const News = {
     name: "news.listItems",
     method: "GET",
     path: "/news/news_items",
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.PaginatedResponse
   }),
   /** Create a news item */
@@ -852,6 +874,10 @@ export const News = {
     method: "GET",
     path: "/news/newsfeeds/{id}/items",
     pathParams: ["id"],
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.PaginatedResponse
   }),
   /** List all newsfeeds */
@@ -860,6 +886,10 @@ export const News = {
     name: "news.listNewsfeeds",
     method: "GET",
     path: "/news/newsfeeds",
+    query: Schema.Struct({
+      page: Schema.optionalWith(Schema.Int, { exact: true }),
+      per_page: Schema.optionalWith(Schema.Int, { exact: true })
+    }),
     success: Schemas.PaginatedResponse
   }),
   /** Retrieve a newsfeed */

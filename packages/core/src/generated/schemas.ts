@@ -68,7 +68,7 @@ export type CursorPages = typeof CursorPages.Type
 export const CursorPages = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("pages")), { exact: true }),
   page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  next: Schema.optionalWith(Schema.NullOr(StartingAfterPaging), { exact: true }),
+  next: Schema.optionalWith(Schema.NullOr(Schema.Union(Schema.NullOr(StartingAfterPaging), Schema.String)), { exact: true }),
   per_page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
   total_pages: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
 })
@@ -1595,7 +1595,7 @@ export const SingleFilterSearchRequest = Schema.Struct({
   operator: Schema.optionalWith(Schema.Literal("=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"), { exact: true }),
   value: Schema.optionalWith(Schema.NullOr(Schema.Union(
     Schema.String,
-    Schema.Int,
+    Schema.Number,
     Schema.Boolean,
     Schema.Array(Schema.String),
     Schema.Array(Schema.Int)

@@ -3,10 +3,9 @@
  * response is decoded once by the endpoint's (tolerant, property-keeping) schema, and
  * small adapters from a decoded page to the paginators of `Paginate`.
  *
- * Where the spec leaves out the pagination parameters Intercom documents (articles,
- * collections, news, notes, a company's contacts, activity logs, a contact's companies,
- * data events), `paged` derives an endpoint with the same name, path and response schema
- * and a query that has them.
+ * Link-paginated listings (a contact's companies, data events) pass the query of the
+ * `pages.next` URL back as the server wrote it: `paged` derives such an endpoint with the
+ * same name, path and response schema and a free-form query.
  */
 import { Endpoint, IntercomClient, type IntercomError, Schemas } from "@intercom-fx/core"
 import * as Effect from "effect/Effect"
@@ -48,12 +47,6 @@ export const paged = <N extends string, Q0, S, QA, QI>(
   })
   return { ...made, schemas: { ...made.schemas, success: base.schemas.success }, decodeSuccess: base.decodeSuccess }
 }
-
-/** `page`/`per_page`, as the page-numbered listings take them. */
-export const PageQuery = Schema.Struct({
-  page: Schema.optionalWith(Schema.Int, { exact: true }),
-  per_page: Schema.optionalWith(Schema.Int, { exact: true })
-})
 
 /** Any string parameters: the query of a `pages.next` link, passed back as the server wrote it. */
 export const LinkQuery = Schema.Record({ key: Schema.String, value: Schema.String })

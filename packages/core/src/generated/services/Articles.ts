@@ -15,8 +15,8 @@ export class Articles extends Effect.Service<Articles>()("@intercom-fx/core/Arti
     const client = yield* IntercomClient
     return {
       /** List all articles: `GET /articles` */
-      list: (options?: CallOptions) =>
-        client.execute(E.list, {  }, options),
+      list: (query: NonNullable<Endpoint.InputOf<typeof E.list>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.list, { query }, options),
       /** Create an article: `POST /articles` */
       create: (body: Endpoint.InputOf<typeof E.create>["body"], options?: CallOptions) =>
         client.execute(E.create, { body }, options),

@@ -30,8 +30,8 @@ export class Companies extends Effect.Service<Companies>()("@intercom-fx/core/Co
       delete: (companyId: string, options?: CallOptions) =>
         client.execute(E.delete, { path: { id: companyId } }, options),
       /** List attached contacts: `GET /companies/{id}/contacts` */
-      listContacts: (companyId: string, options?: CallOptions) =>
-        client.execute(E.listContacts, { path: { id: companyId } }, options),
+      listContacts: (companyId: string, query: NonNullable<Endpoint.InputOf<typeof E.listContacts>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listContacts, { path: { id: companyId }, query }, options),
       /** List attached segments for companies: `GET /companies/{id}/segments` */
       listSegments: (companyId: string, options?: CallOptions) =>
         client.execute(E.listSegments, { path: { id: companyId } }, options),

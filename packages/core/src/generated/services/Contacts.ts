@@ -24,8 +24,8 @@ export class Contacts extends Effect.Service<Contacts>()("@intercom-fx/core/Cont
       detachCompany: (contactId: string, companyId: string, options?: CallOptions) =>
         client.execute(E.detachCompany, { path: { contact_id: contactId, id: companyId } }, options),
       /** List all notes: `GET /contacts/{id}/notes` */
-      listNotes: (contactId: number | string, options?: CallOptions) =>
-        client.execute(E.listNotes, { path: { id: contactId } }, options),
+      listNotes: (contactId: number | string, query: NonNullable<Endpoint.InputOf<typeof E.listNotes>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listNotes, { path: { id: contactId }, query }, options),
       /** Create a note: `POST /contacts/{id}/notes` */
       createNote: (contactId: number | string, body: Endpoint.InputOf<typeof E.createNote>["body"], options?: CallOptions) =>
         client.execute(E.createNote, { path: { id: contactId }, body }, options),

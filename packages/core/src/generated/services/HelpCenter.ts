@@ -15,8 +15,8 @@ export class HelpCenter extends Effect.Service<HelpCenter>()("@intercom-fx/core/
     const client = yield* IntercomClient
     return {
       /** List all collections: `GET /help_center/collections` */
-      listCollections: (options?: CallOptions) =>
-        client.execute(E.listCollections, {  }, options),
+      listCollections: (query: NonNullable<Endpoint.InputOf<typeof E.listCollections>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listCollections, { query }, options),
       /** Create a collection: `POST /help_center/collections` */
       createCollection: (body: Endpoint.InputOf<typeof E.createCollection>["body"], options?: CallOptions) =>
         client.execute(E.createCollection, { body }, options),

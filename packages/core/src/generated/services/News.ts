@@ -15,8 +15,8 @@ export class News extends Effect.Service<News>()("@intercom-fx/core/News", {
     const client = yield* IntercomClient
     return {
       /** List all news items: `GET /news/news_items` */
-      listItems: (options?: CallOptions) =>
-        client.execute(E.listItems, {  }, options),
+      listItems: (query: NonNullable<Endpoint.InputOf<typeof E.listItems>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listItems, { query }, options),
       /** Create a news item: `POST /news/news_items` */
       createItem: (body: Endpoint.InputOf<typeof E.createItem>["body"], options?: CallOptions) =>
         client.execute(E.createItem, { body }, options),
@@ -30,11 +30,11 @@ export class News extends Effect.Service<News>()("@intercom-fx/core/News", {
       deleteItem: (newsItemId: number | string, options?: CallOptions) =>
         client.execute(E.deleteItem, { path: { id: newsItemId } }, options),
       /** List all live newsfeed items: `GET /news/newsfeeds/{id}/items` */
-      listLiveItems: (newsfeedId: string, options?: CallOptions) =>
-        client.execute(E.listLiveItems, { path: { id: newsfeedId } }, options),
+      listLiveItems: (newsfeedId: string, query: NonNullable<Endpoint.InputOf<typeof E.listLiveItems>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listLiveItems, { path: { id: newsfeedId }, query }, options),
       /** List all newsfeeds: `GET /news/newsfeeds` */
-      listNewsfeeds: (options?: CallOptions) =>
-        client.execute(E.listNewsfeeds, {  }, options),
+      listNewsfeeds: (query: NonNullable<Endpoint.InputOf<typeof E.listNewsfeeds>["query"]> = {}, options?: CallOptions) =>
+        client.execute(E.listNewsfeeds, { query }, options),
       /** Retrieve a newsfeed: `GET /news/newsfeeds/{id}` */
       getNewsfeed: (newsfeedId: string, options?: CallOptions) =>
         client.execute(E.getNewsfeed, { path: { id: newsfeedId } }, options)
