@@ -3,6 +3,7 @@
  * and one process per side run, whose last stdout line is its `Measurement`.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Measurement } from "./measure.js"
@@ -41,7 +42,20 @@ export interface SandboxSpec {
   readonly seed?: number
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
+export const processCpuSeconds = (pid: number | undefined): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN
+  }
+}
+
 export interface SandboxStats {
+  /** CPU seconds of the sandbox process so far (read by the runner, not the sandbox). */
+  readonly cpuSec: number
   readonly requests: number
   readonly byStatus: Readonly<Record<string, number>>
   readonly byRoute: Readonly<Record<string, number>>
@@ -105,7 +119,7 @@ export const startSandbox = async (spec: SandboxSpec): Promise<RunningSandbox> =
     startupMs,
     reset: async () => void (await call("POST", "/__sandbox/reset", {})),
     configure: async (settings) => void (await call("POST", "/__sandbox/config", settings)),
-    stats: async () => (await call("GET", "/__sandbox/stats")) as SandboxStats,
+    stats: async () => ({ ...((await call("GET", "/__sandbox/stats")) as Omit<SandboxStats, "cpuSec">), cpuSec: processCpuSeconds(child.pid) }),
     api: (method, pathAndQuery, body) => call(method, pathAndQuery, body, true),
     stop: async () => {
       child.removeAllListeners("exit")
@@ -127,5 +141,5 @@ export const statsDelta = (before: SandboxStats, after: SandboxStats) => {
   }
   const requests = after.requests - before.requests
   const ok = Object.entries(byStatus).filter(([s]) => s.startsWith("2")).reduce((a, [, n]) => a + n, 0)
-  return { requests, byStatus, status429: byStatus["429"] ?? 0, failed: requests - ok }
+  return { requests, byStatus, status429: byStatus["429"] ?? 0, failed: requests - ok, cpuSec: after.cpuSec - before.cpuSec }
 }
