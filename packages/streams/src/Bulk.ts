@@ -33,7 +33,14 @@ export class Skip extends Schema.TaggedError<Skip>()("Skip", { reason: Schema.St
 
 export type Outcome<A, B> =
   | { readonly _tag: "Ok"; readonly id: string; readonly item: A; readonly value: B }
-  | { readonly _tag: "Skipped"; readonly id: string; readonly item: A; readonly reason: string }
+  | {
+    readonly _tag: "Skipped"
+    readonly id: string
+    readonly item: A
+    readonly reason: string
+    /** Set when a resumed job skipped the item because its journal already records it: what it recorded. */
+    readonly journaled?: "ok" | "skipped"
+  }
   | { readonly _tag: "Failed"; readonly id: string; readonly item: A; readonly error: IntercomError.IntercomError }
 
 export interface Summary {
@@ -65,6 +72,20 @@ export const JournalEntry = Schema.Struct({
   error: Schema.optionalWith(Schema.String, { exact: true })
 })
 export type JournalEntry = typeof JournalEntry.Type
+
+/** The first line of a journal opened with a `key`: which job it belongs to. */
+export const JournalHeader = Schema.Struct({ bulk: Schema.String })
+
+/** The journal belongs to another job (its `key` differs). */
+export class JournalMismatch extends Schema.TaggedError<JournalMismatch>()("JournalMismatch", {
+  journal: Schema.String,
+  expected: Schema.String,
+  found: Schema.String
+}) {
+  override get message(): string {
+    return `${this.journal} belongs to another bulk job (${JSON.stringify(this.found)}, not ${JSON.stringify(this.expected)})`
+  }
+}
 
 /** The first failure of a `failFast` job. */
 export class BulkFailed extends Schema.TaggedError<BulkFailed>()("BulkFailed", {
@@ -147,21 +168,37 @@ export const run = <A, E, R, B, R2>(
 /**
  * Like `run`, checkpointed in a journal file: each finished item is appended (id,
  * outcome, error tag) and fsync'd; a rerun skips ids already `ok`/`skipped` (emitting
- * them as `Skipped` with reason "already done (journal)") and retries failed ones.
+ * them as `Skipped` with reason "already done (journal)" and `journaled` saying what the
+ * journal recorded) and retries failed ones. An item whose operation completed is
+ * journaled even when the job is interrupted at that moment. With a `key`, the journal's
+ * first line names the job and a journal of another job fails with `JournalMismatch`.
  */
 export const resumable = <A, E, R, B, R2>(
   items: Stream.Stream<A, E, R>,
   operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
-  options: Options<A> & { readonly journal: string }
-): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError, R | R2 | FileSystem.FileSystem> =>
+  options: Options<A> & { readonly journal: string; readonly key?: string }
+): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError | JournalMismatch, R | R2 | FileSystem.FileSystem> =>
   Stream.unwrapScoped(
-    Effect.map(Journal.open(options.journal, JournalEntry), (journal) => {
-      const done = new Set(journal.entries.filter((e) => e.outcome !== "failed").map((e) => e.id))
+    Effect.gen(function*() {
+      const journal = yield* Journal.open(options.journal, Schema.Union(JournalHeader, JournalEntry))
+      const header = journal.entries.find((entry) => "bulk" in entry)
+      if (options.key !== undefined) {
+        if (header === undefined) yield* journal.append([{ bulk: options.key }])
+        else if (header.bulk !== options.key) {
+          return yield* new JournalMismatch({ journal: options.journal, expected: options.key, found: header.bulk })
+        }
+      }
+      const done = new Map<string, "ok" | "skipped">()
+      for (const entry of journal.entries) {
+        if ("id" in entry && entry.outcome !== "failed") done.set(entry.id, entry.outcome)
+      }
       const attempt = attemptWith(operation, options.id)
       const step = (item: A): Effect.Effect<Outcome<A, B>, SinkError, R2> => {
         const id = options.id(item)
-        if (done.has(id)) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)" })
-        return Effect.tap(attempt(item), (outcome) => journal.append([entryOf(outcome)]))
+        const journaled = done.get(id)
+        if (journaled !== undefined) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)", journaled })
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.tap(restore(attempt(item)), (outcome) => journal.append([entryOf(outcome)])))
       }
       return runSteps(items, step, options.concurrency ?? 8).pipe(Stream.mapEffect(failFastWith(options.failFast)))
     })

@@ -135,6 +135,16 @@ export interface Options<A, E, R> {
   readonly key?: string
   /** CSV: dotted column paths (default: the first record's keys) and whether to write a header (default true). */
   readonly csv?: { readonly columns?: ReadonlyArray<string>; readonly header?: boolean }
+  /** Default `<out>.partial`. */
+  readonly partial?: string
+  /** Stop after this many records in the file (the page that reaches it is cut and ends the export). */
+  readonly limit?: number
+  /** What is serialised for each record (e.g. only some fields); default the record itself. Scroll ids are taken before it. */
+  readonly project?: (item: A) => unknown
+  /** Called after each page is written and journaled, with the records in the file and those this page added. */
+  readonly onPage?: (progress: { readonly written: number; readonly added: number }) => Effect.Effect<void>
+  /** Called once, before fetching, when this run continues an earlier one, with the records already in the file. */
+  readonly onResume?: (written: number) => Effect.Effect<void>
 }
 
 export interface Summary {
@@ -230,7 +240,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const out = options.out
-    const partial = `${out}.partial`
+    const partial = options.partial ?? `${out}.partial`
     const journalPath = options.journal ?? `${out}.journal`
     const key = options.key ?? ""
     const chosen = options.csv?.columns !== undefined
@@ -259,6 +269,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
         path: out, bytes, written: count, pages, resumed, skipped
       })
       if (Option.isSome(state.finished)) return summary(state.finished.value.bytes, state.finished.value.count, 0, 0)
+      if (resumed && options.onResume !== undefined) yield* options.onResume(state.count)
 
       const file = yield* fs.open(partial, { flag: "a" }).pipe(Effect.mapError(fromPlatformError(partial, "open")))
       const size = Number((yield* file.stat.pipe(Effect.mapError(fromPlatformError(partial, "stat")))).size)
@@ -280,9 +291,15 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
           return data.length
         })
 
-      /** Writes one page, then journals it. */
-      const page = (records: ReadonlyArray<A>, next: Option.Option<Cursor>, end: boolean, ids: Option.Option<ReadonlyArray<string>>) =>
+      const limit = options.limit ?? Number.POSITIVE_INFINITY
+      const project = options.project
+      /** Writes one page (cut at the limit), then journals it; false once the limit is reached. */
+      const page = (items: ReadonlyArray<A>, next: Option.Option<Cursor>, more: boolean, ids: (kept: ReadonlyArray<A>) => Option.Option<ReadonlyArray<string>>) =>
         Effect.gen(function*() {
+          const kept = items.length > limit - count ? items.slice(0, Math.max(0, limit - count)) : items
+          const full = count + kept.length >= limit
+          const end = !more || full
+          const records = project === undefined ? kept : kept.map(project)
           const hadColumns = Option.isSome(csv.columns)
           const encoded = encodePage(options.format, count, records, csv)
           bytes += yield* write(encoded.text)
@@ -294,22 +311,24 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
             end,
             bytes,
             count,
-            ...Option.match(next, { onNone: () => ({}), onSome: (value) => ({ next: value }) }),
+            ...(end ? {} : Option.match(next, { onNone: () => ({}), onSome: (value) => ({ next: value }) })),
             ...(hadColumns || Option.isNone(encoded.columns) ? {} : { columns: encoded.columns.value }),
-            ...Option.match(ids, { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
+            ...Option.match(ids(kept), { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
           }
           yield* journal.append([entry])
+          if (options.onPage !== undefined) yield* options.onPage({ written: count, added: records.length })
+          return !full
         })
 
       const source = options.source
-      if (!state.end) {
+      if (!state.end && count < limit) {
         if (source._tag === "Cursor") {
-          yield* Stream.runForEach(source.pages(state.next), (p) => page(p.items, p.next, Option.isNone(p.next), Option.none()))
+          yield* Stream.runForEachWhile(source.pages(state.next), (p) => page(p.items, p.next, Option.isSome(p.next), () => Option.none()))
         } else {
-          yield* Stream.runForEachChunk(source.items, (chunk) => {
+          yield* Stream.runForEachWhile(Stream.chunks(source.items), (chunk) => {
             const fresh = Chunk.toReadonlyArray(chunk).filter((item) => !state.ids.has(source.id(item)))
             skipped += chunk.length - fresh.length
-            return page(fresh, Option.none(), false, Option.some(fresh.map(source.id)))
+            return page(fresh, Option.none(), true, (kept) => Option.some(kept.map(source.id)))
           })
         }
       }

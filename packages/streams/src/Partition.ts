@@ -15,7 +15,11 @@
 import { type IntercomClient, type IntercomError, SearchFields } from "@intercom-fx/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as Paginate from "./Paginate.js"
 import * as Search from "./Search.js"
 
 const DAY = 86_400
@@ -76,6 +80,77 @@ export const partitioned = <A extends Record, E>(
     concurrency: Math.max(1, parts.length)
   })
 }
+
+/** Where each slice of a partitioned search stands: its range, the cursor of its next page, whether it is done. */
+const PartitionCursor = Schema.parseJson(Schema.Struct({
+  field: Schema.String,
+  slices: Schema.Array(Schema.Struct({
+    from: Schema.Number,
+    until: Schema.Number,
+    next: Schema.NullOr(Schema.String),
+    done: Schema.Boolean
+  }))
+}))
+type PartitionCursor = typeof PartitionCursor.Type
+
+/** A cursor given to `partitionedPages` that it did not write (or for another field). */
+export class InvalidPartitionCursor extends Schema.TaggedError<InvalidPartitionCursor>()("InvalidPartitionCursor", {
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `not a partitioned-search cursor: ${this.detail}`
+  }
+}
+
+export interface PartitionPagesOptions<A, E, R> extends Omit<PartitionOptions<never, never>, "search"> {
+  /** One slice's pages from a cursor, e.g. `(query, startingAfter) => Contacts.searchPages(query, { startingAfter })`. */
+  readonly search: (query: Search.Query, startingAfter: string | undefined) => Stream.Stream<Paginate.Page<A, string>, E, R>
+  /** Continue from the cursor of an earlier page (the slices are taken from it, not recomputed). */
+  readonly startingAfter?: string | undefined
+}
+
+/**
+ * A partitioned search page by page, resumable: the slices run concurrently and their
+ * pages are merged; each page's `next` is one cursor (text) holding every slice's own
+ * cursor as of that page, so `Export.cursor((after) => Partition.partitionedPages({ ..., startingAfter: after }))`
+ * resumes each slice where it stopped. The last page has no `next`.
+ */
+export const partitionedPages = <A, E, R>(
+  options: PartitionPagesOptions<A, E, R>
+): Stream.Stream<Paginate.Page<A, string>, E | InvalidPartitionCursor, R> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const initial: PartitionCursor = options.startingAfter === undefined
+      ? {
+        field: options.field,
+        slices: slices(options.from, options.until, options.slices ?? 4).map((slice) => ({ ...slice, next: null, done: false }))
+      }
+      : yield* Either.mapLeft(
+        Schema.decodeEither(PartitionCursor)(options.startingAfter),
+        (error) => new InvalidPartitionCursor({ detail: error.message.slice(0, 200) })
+      )
+    if (initial.field !== options.field) {
+      return yield* new InvalidPartitionCursor({ detail: `it splits ${initial.field}, not ${options.field}` })
+    }
+    const running = initial.slices.flatMap((slice, index) => (slice.done ? [] : [{ slice, index }]))
+    const merged = Stream.mergeAll(
+      running.map(({ index, slice }) =>
+        Stream.map(
+          options.search(sliceQuery(options.field, slice, options.where), slice.next ?? undefined),
+          (page) => ({ index, page })
+        )
+      ),
+      { concurrency: Math.max(1, running.length), bufferSize: 2 }
+    )
+    const encode = Schema.encodeSync(PartitionCursor)
+    return Stream.mapAccum(merged, initial, (state, { index, page }): readonly [PartitionCursor, Paginate.Page<A, string>] => {
+      const next: PartitionCursor = {
+        field: state.field,
+        slices: state.slices.map((slice, i) =>
+          i === index ? { ...slice, next: Option.getOrNull(page.next), done: Option.isNone(page.next) } : slice)
+      }
+      return [next, { items: page.items, next: next.slices.every((slice) => slice.done) ? Option.none() : Option.some(encode(next)) }]
+    })
+  }))
 
 /**
  * Records updated at or after `since` (UNIX seconds), and the next watermark.
