@@ -29,6 +29,12 @@ export interface CallOptions {
   readonly maxDelay?: Duration.DurationInput
   /** Per-attempt timeout. */
   readonly timeout?: Duration.DurationInput
+  /**
+   * Whether this call is safe to repeat after the server may have processed it (so 5xx,
+   * timeouts and dropped connections are retried); default: the endpoint's. E.g. attaching
+   * a tag is a POST that can be repeated without harm.
+   */
+  readonly idempotent?: boolean
 }
 
 /** A request outside the typed endpoints (the CLI's escape hatch). */
@@ -182,7 +188,15 @@ export const make: Effect.Effect<
         Effect.mapError((error) => Errors.fromEncodeError(site, error))
       )
       const raw = yield* send(
-        { site, method: endpoint.method, pathTemplate: endpoint.path, urlParams, body, idempotent: endpoint.idempotent, responseKind: endpoint.responseKind },
+        {
+          site,
+          method: endpoint.method,
+          pathTemplate: endpoint.path,
+          urlParams,
+          body,
+          idempotent: options?.idempotent ?? endpoint.idempotent,
+          responseKind: endpoint.responseKind
+        },
         options
       )
       return yield* endpoint.decodeSuccess(raw).pipe(Effect.mapError((error) => Errors.fromDecodeError(site, 200, error)))

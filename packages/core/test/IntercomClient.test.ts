@@ -300,6 +300,18 @@ describe("IntercomClient", () => {
       yield* script([])
     }))
 
+  it.effect("retries a POST after a 500 when the call says it is idempotent", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 500, body: errorList("server_error", "boom") }, { status: 200, body: contactJson }])
+      const before = yield* receivedCount
+      const fiber = yield* Effect.fork(withClient(Effect.flatMap(IntercomClient.IntercomClient, (client) =>
+        client.execute(createContact, { body: { email: "x@y.z" } }, { idempotent: true }))))
+      yield* awaitRetryWait(before + 1)
+      yield* TestClock.adjust("1 minute")
+      expect((yield* Fiber.join(fiber)).id).toBe("c1")
+      expect((yield* receivedCount) - before).toBe(2)
+    }))
+
   it.effect("does not retry a non-idempotent POST whose connection dropped after sending", () =>
     Effect.gen(function*() {
       yield* script([{ status: 0, destroy: true }, { status: 200, body: contactJson }])
