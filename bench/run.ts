@@ -331,7 +331,7 @@ const table = (rows: ReadonlyArray<Row>): string => {
 
 const git = (...args: Array<string>) => {
   try {
-    return execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim()
+    return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
   } catch {
     return ""
   }
