@@ -10,8 +10,8 @@ const alias = Object.fromEntries(
   ])
 )
 
-export default defineWorkspace(
-  ["core", "streams", "sandbox", "cli"].map((name) => ({
+export default defineWorkspace([
+  ...["core", "streams", "sandbox", "cli"].map((name) => ({
     resolve: { alias },
     test: {
       name,
@@ -20,5 +20,7 @@ export default defineWorkspace(
       testTimeout: 60_000,
       hookTimeout: 60_000
     }
-  }))
-)
+  })),
+  // The examples import the packages as users do, from their built dist/ (npm test builds first).
+  { test: { name: "examples", root: "examples", include: ["*.test.ts"] } }
+])

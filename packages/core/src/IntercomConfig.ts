@@ -128,7 +128,8 @@ const checked = <A>(either: Either.Either<A, InvalidConfig>): Either.Either<A, C
 
 /**
  * Reads `INTERCOM_ACCESS_TOKEN`, `INTERCOM_REGION` (us|eu|au), `INTERCOM_BASE_URL`,
- * `INTERCOM_VERSION`, `INTERCOM_TIMEOUT` (e.g. "30 seconds") and `INTERCOM_MAX_ATTEMPTS`.
+ * `INTERCOM_VERSION`, `INTERCOM_TIMEOUT` (e.g. "30 seconds"), `INTERCOM_MAX_ATTEMPTS`,
+ * `INTERCOM_MAX_DELAY` (cap on one back-off wait) and `INTERCOM_THROTTLE` (true|false).
  */
 export const config: Config.Config<IntercomConfigShape> = Config.all({
   accessToken: Config.redacted("INTERCOM_ACCESS_TOKEN"),
@@ -136,7 +137,9 @@ export const config: Config.Config<IntercomConfigShape> = Config.all({
   baseUrl: Config.option(Config.string("INTERCOM_BASE_URL")),
   version: Config.string("INTERCOM_VERSION").pipe(Config.withDefault(defaultVersion)),
   timeout: Config.duration("INTERCOM_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),
-  maxAttempts: Config.integer("INTERCOM_MAX_ATTEMPTS").pipe(Config.withDefault(5))
+  maxAttempts: Config.integer("INTERCOM_MAX_ATTEMPTS").pipe(Config.withDefault(5)),
+  maxDelay: Config.duration("INTERCOM_MAX_DELAY").pipe(Config.withDefault(Duration.seconds(30))),
+  throttle: Config.boolean("INTERCOM_THROTTLE").pipe(Config.withDefault(true))
 }).pipe(
   Config.mapOrFail((raw) =>
     checked(
@@ -155,8 +158,8 @@ export const config: Config.Config<IntercomConfigShape> = Config.all({
         timeout: raw.timeout,
         maxAttempts,
         baseDelay: Duration.millis(500),
-        maxDelay: Duration.seconds(30),
-        throttle: true
+        maxDelay: raw.maxDelay,
+        throttle: raw.throttle
       }))
     )
   )

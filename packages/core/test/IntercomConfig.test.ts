@@ -19,6 +19,16 @@ describe("IntercomConfig", () => {
       expect(au.baseUrl).toBe("https://api.au.intercom.io")
     }))
 
+  it.effect("reads the retry cap and throttling switch", () =>
+    Effect.gen(function*() {
+      const config = yield* fromEnv({ INTERCOM_ACCESS_TOKEN: "t", INTERCOM_MAX_DELAY: "5 seconds", INTERCOM_THROTTLE: "false" })
+      expect(Duration.toMillis(config.maxDelay)).toBe(5000)
+      expect(config.throttle).toBe(false)
+      const defaults = yield* fromEnv({ INTERCOM_ACCESS_TOKEN: "t" })
+      expect(Duration.toMillis(defaults.maxDelay)).toBe(30_000)
+      expect(defaults.throttle).toBe(true)
+    }))
+
   it.effect("lets INTERCOM_BASE_URL override the region, http only for loopback", () =>
     Effect.gen(function*() {
       const local = yield* fromEnv({ INTERCOM_ACCESS_TOKEN: "t", INTERCOM_REGION: "eu", INTERCOM_BASE_URL: "http://127.0.0.1:4010/" })

@@ -6,7 +6,7 @@
  */
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Console, Context, Data, Effect, Either, Layer, Schema, type Scope } from "effect"
+import { ConfigProvider, Console, Context, Data, Effect, Either, Layer, Schema, type Scope } from "effect"
 import * as Http from "node:http"
 import { none, parseFaults, type FaultSpec, type FaultSpecError } from "./Faults.js"
 import { makeApp } from "./internal/app.js"
@@ -88,6 +88,14 @@ export const start = (options: SandboxOptions = {}): Effect.Effect<SandboxInfo, 
 /** A scoped layer: the server starts when the layer is built and stops with its scope. */
 export const layer = (options: SandboxOptions = {}): Layer.Layer<Sandbox, SandboxError> =>
   Layer.scoped(Sandbox, start(options))
+
+/**
+ * A `ConfigProvider` that points `IntercomConfig.config` (INTERCOM_BASE_URL and
+ * INTERCOM_ACCESS_TOKEN) at a running sandbox, so code written for the real API runs on it
+ * unchanged: `Effect.withConfigProvider(program, Sandbox.configProvider(info))`.
+ */
+export const configProvider = (info: SandboxInfo): ConfigProvider.ConfigProvider =>
+  ConfigProvider.fromMap(new Map([["INTERCOM_BASE_URL", info.baseUrl], ["INTERCOM_ACCESS_TOKEN", info.token]]))
 
 /** The line the CLI prints once the sandbox is up. */
 export const banner = (info: SandboxInfo): string => `Intercom sandbox listening on ${info.baseUrl} (token: ${info.token})`
