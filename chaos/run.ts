@@ -17,12 +17,13 @@
  * 20000), `--only name,name` (scenario groups: faults, crash, bad-input, load, known-bugs).
  * Exit code 1 when any scenario that is not a known bug fails.
  */
+import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { type Started, startSandbox, tempDir, TOKEN } from "../packages/cli/test/harness.js"
+import { bin, type Started, startSandbox, tempDir, TOKEN } from "../packages/cli/test/harness.js"
 import {
   allContactIds, badInputRequests, badInputs, cli, configure, crashExport, crashTag, envFor, faultExport, type FaultExportKind,
-  filesUnder, idProblems, lastJson, lines, ndjsonIds, pool, prng, runBadInput, searchIds, taggedContactIds
+  filesUnder, hasStackTrace, idProblems, lastJson, lines, ndjsonIds, pool, prng, runBadInput, searchIds, taggedContactIds
 } from "../packages/cli/test/reliability-support.js"
 
 // ---------------------------------------------------------------------------------------
@@ -225,6 +226,21 @@ const knownBugs = async () => {
     if (ndjsonIds(complete.toString("utf8")).length !== 2000) problems.push("setup: incomplete export")
     return { problems }
   }, "cli export.ts: a journal whose partial file was already renamed makes --resume fail (ENOENT on the partial)")
+  await scenario("known-bugs", "export to a pipe closed early (| head): no stack trace", async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, "export", "contacts"], { env: { PATH: process.env.PATH ?? "", ...envFor(started.info) }, stdio: ["ignore", "pipe", "pipe"] })
+      let stderr = ""
+      child.stdout.once("data", () => child.stdout.destroy())
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+      child.on("error", reject)
+      child.on("close", (code) => resolve({ code, stderr }))
+    })
+    transcript.push(result.stderr)
+    const problems: Array<string> = []
+    if (hasStackTrace(result.stderr)) problems.push(`stack trace on stderr: ${JSON.stringify(lines(result.stderr)[0] ?? "")}`)
+    if (lines(result.stderr).length > 1) problems.push(`${lines(result.stderr).length} stderr lines`)
+    return { problems, detail: `exit ${result.code}` }
+  }, "cli export.ts writeStdout: EPIPE on a closed stdout is unhandled and crashes with a stack trace")
 }
 
 // ---------------------------------------------------------------------------------------

@@ -170,15 +170,16 @@ export const searchIds = async (info: Sandbox.SandboxInfo, query: unknown): Prom
   return ids
 }
 
-/** Every company id, by page number over POST /companies/list (≤ 10,000 companies). */
+/** Every company id, through one fault-free scroll (the company lists only show companies with users). */
 export const allCompanyIds = async (info: Sandbox.SandboxInfo): Promise<Array<string>> => {
   const ids: Array<string> = []
-  for (let page = 1; ; page++) {
-    const body = await api(info, "POST", "/companies/list", { page, per_page: 60 })
+  let param: unknown = undefined
+  for (;;) {
+    const body = await api(info, "GET", typeof param === "string" ? `/companies/scroll?scroll_param=${encodeURIComponent(param)}` : "/companies/scroll")
     const data = list(field(body, "data"))
     for (const record of data) ids.push(String(field(record, "id")))
-    const total = Number(field(field(body, "pages"), "total_pages"))
-    if (data.length === 0 || page >= total) return ids
+    param = field(body, "scroll_param")
+    if (data.length === 0 || typeof param !== "string") return ids
   }
 }
 
@@ -285,8 +286,9 @@ export const crashExport = async (options: CrashExportOptions): Promise<CrashRep
   let runs = 1
   let finished = false
   for (let crash = 0; crash < options.crashes && !finished; crash++) {
-    // Progress line 1 is the resumed count on a rerun; crash anywhere from there to the end.
-    const at = 1 + random(Math.max(1, options.pages))
+    // Progress line 1 is the resumed count on a rerun. Each run has about half the pages
+    // of the one before left, so the range halves too (most runs are then really killed).
+    const at = 1 + random(Math.max(1, Math.floor(options.pages / 2 ** crash)))
     const result = await run(["--out", "crashed.out", ...(crash === 0 ? [] : ["--resume"])], at)
     runs++
     if (result.killed) {
@@ -362,7 +364,7 @@ export const crashTag = async (options: CrashTagOptions): Promise<CrashReport> =
   let runs = 0
   let final: CliResult | undefined
   for (let crash = 0; crash < options.crashes && final === undefined; crash++) {
-    const at = 1 + random(Math.max(1, options.expected.length))
+    const at = 1 + random(Math.max(1, Math.floor(options.expected.length / 2 ** (crash + 1))))
     const result = await run([...(crash === 0 ? [] : ["--resume"]), "--json"], at)
     runs++
     if (result.killed) {
