@@ -106,11 +106,13 @@ const entryOf = <A, B>(outcome: Outcome<A, B>): JournalEntry =>
 
 const attemptWith = <A, B, R2>(
   operation: (item: A) => Effect.Effect<B, IntercomError.IntercomError | Skip, R2>,
-  id: (item: A) => string
+  id: (item: A) => string,
+  /** Runs the operation itself (e.g. `restore` of an uninterruptible mask, so only the operation can be interrupted). */
+  wrap: <X, Y, Z>(effect: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z> = (effect) => effect
 ) =>
 (item: A): Effect.Effect<Outcome<A, B>, never, R2> => {
   const key = id(item)
-  return operation(item).pipe(
+  return wrap(operation(item)).pipe(
     Effect.map((value): Outcome<A, B> => ({ _tag: "Ok", id: key, item, value })),
     Effect.catchAll((error): Effect.Effect<Outcome<A, B>> =>
       Effect.succeed(
@@ -192,13 +194,13 @@ export const resumable = <A, E, R, B, R2>(
       for (const entry of journal.entries) {
         if ("id" in entry && entry.outcome !== "failed") done.set(entry.id, entry.outcome)
       }
-      const attempt = attemptWith(operation, options.id)
       const step = (item: A): Effect.Effect<Outcome<A, B>, SinkError, R2> => {
         const id = options.id(item)
         const journaled = done.get(id)
         if (journaled !== undefined) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)", journaled })
+        // Only the operation itself can be interrupted: once it has completed, its outcome is journaled.
         return Effect.uninterruptibleMask((restore) =>
-          Effect.tap(restore(attempt(item)), (outcome) => journal.append([entryOf(outcome)])))
+          Effect.tap(attemptWith(operation, options.id, restore)(item), (outcome) => journal.append([entryOf(outcome)])))
       }
       return runSteps(items, step, options.concurrency ?? 8).pipe(Stream.mapEffect(failFastWith(options.failFast)))
     })

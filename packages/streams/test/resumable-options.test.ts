@@ -117,4 +117,22 @@ describe("Bulk.resumable", () => {
       expect(journaled).toEqual({ [contacts[0] ?? ""]: "ok", [contacts[1] ?? ""]: "skipped", [contacts[2] ?? ""]: "ok" })
       expect(outcomes.filter((o) => o._tag === "Ok").map((o) => o.id).sort()).toEqual(contacts.slice(3).sort())
     }).pipe(Effect.scoped, Effect.provide(layer)))
+
+  it.live("an operation that completes while the job is being interrupted is journaled", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const journal = `${dir}/bulk.journal`
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      // An operation that must not be cut short (as the CLI's tag writes are).
+      const op = (_: string) => Effect.uninterruptible(Effect.zipRight(Deferred.succeed(started, undefined), Deferred.await(release)))
+      const fiber = yield* Effect.fork(Stream.runDrain(Bulk.resumable(Stream.make("a"), op, { id: (id) => id, journal })))
+      yield* Deferred.await(started)
+      yield* Fiber.interruptFork(fiber)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.await(fiber)
+      const outcomes = [...yield* Stream.runCollect(Bulk.resumable(Stream.make("a"), op, { id: (id) => id, journal }))]
+      expect(outcomes.map((o) => (o._tag === "Skipped" ? o.journaled : o._tag))).toEqual(["ok"])
+    }).pipe(Effect.scoped, Effect.provide(NodeFileSystem.layer)))
 })
