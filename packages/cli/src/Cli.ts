@@ -1,6 +1,8 @@
 /**
  * The `intercom-fx` command tree: the root command and its subcommands, and `run`, which
- * parses the command line and executes the chosen command.
+ * parses the command line and executes the chosen command. Only the command
+ * definitions load up front; each command imports its implementation (streams, core,
+ * the sandbox) when it runs, so `--help` and `--version` start fast.
  */
 import { Command } from "@effect/cli"
 import * as Effect from "effect/Effect"
@@ -9,7 +11,7 @@ import * as ExportCommand from "./commands/export.js"
 import * as RequestCommand from "./commands/request.js"
 import * as SandboxCommand from "./commands/sandbox.js"
 import * as TagCommand from "./commands/tag.js"
-import * as Failure from "./Failure.js"
+import * as Failure from "./internal/cliFailure.js"
 import { describe } from "./internal/help.js"
 
 export const version = "0.1.0"

@@ -5,38 +5,22 @@
  */
 import { ValidationError } from "@effect/cli"
 import { IntercomConfig, IntercomError } from "@intercom-fx/core"
-import { QueryText, Search, Sink } from "@intercom-fx/streams"
+import { Bulk, Export, Paginate, Partition, QueryText, Search, Sink } from "@intercom-fx/streams"
 import { Sandbox } from "@intercom-fx/sandbox"
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import * as Schema from "effect/Schema"
 import * as ExitCode from "./ExitCode.js"
+import { CliFailure, oneLine } from "./internal/cliFailure.js"
 
-/** A failure the CLI itself detected, with the line to print and the exit code. */
-export class CliFailure extends Schema.TaggedError<CliFailure>()("CliFailure", {
-  code: Schema.Literal(1, 2, 3, 4),
-  detail: Schema.String
-}) {
-  override get message(): string {
-    return this.detail
-  }
-}
-
-/** A usage or configuration problem (exit 2). */
-export const usage = (detail: string): CliFailure => new CliFailure({ code: ExitCode.usage, detail })
-
-/** The job could not finish (exit 1). */
-export const failed = (detail: string): CliFailure => new CliFailure({ code: ExitCode.failedItems, detail })
+export { CliFailure, failed, usage } from "./internal/cliFailure.js"
 
 /** What to print and how to exit. `line` is none when the message was already printed. */
 export interface Rendered {
   readonly code: ExitCode.ExitCode
   readonly line: Option.Option<string>
 }
-
-const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, " ").trim()
 
 const queryLine = (error: QueryText.QueryTextError): string => {
   const near = error.input.slice(error.position, error.position + Math.max(1, error.length))
@@ -60,6 +44,8 @@ const intercomLine = (error: IntercomError.IntercomError): Rendered => {
   }
 }
 
+const usage2 = (line: string): Rendered => ({ code: ExitCode.usage, line: Option.some(line) })
+
 const isTagged = (u: unknown, tag: string): boolean => Predicate.isTagged(u, tag)
 
 /** Maps one expected error value to its line and exit code. */
@@ -71,6 +57,16 @@ export const renderError = (error: unknown): Rendered => {
   if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: Option.some(`configuration: ${oneLine(String(error))}`) }
   if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: Option.some(queryLine(error)) }
   if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: Option.some(`invalid --query: ${oneLine(error.detail)}`) }
+  if (error instanceof Export.ExportMismatch) {
+    return usage2(`${error.journal} belongs to an export with other options: rerun it with the same options, or export without --resume`)
+  }
+  if (error instanceof Export.PartialMissing || error instanceof Partition.InvalidPartitionCursor) {
+    return usage2(`the export's partial file or journal is damaged (${oneLine(error.message)}): export again without --resume`)
+  }
+  if (error instanceof Bulk.JournalMismatch) {
+    return usage2(`the journal ${error.journal} belongs to another job: rerun that job's exact command, or drop --resume`)
+  }
+  if (error instanceof Paginate.ScrollExpired) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
   if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
   if (error instanceof Sandbox.SandboxError) return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error.message)}`) }
   if (isTagged(error, "SystemError") || isTagged(error, "BadArgument")) {

@@ -1,22 +1,19 @@
 /**
- * Progress on stderr: a redrawn status line (items, rate, ETA, throttled waits and 429s
- * so far) when stderr is a terminal, nothing when it is piped. `--progress lines` prints
- * one plain line per step instead (for logs and for tests that wait on progress).
+ * Progress on stderr: a redrawn status line (items, rate, ETA, throttled waits, 429s and
+ * retries so far) when stderr is a terminal, nothing when it is piped. `--progress lines`
+ * prints one plain line per step instead (for logs and for tests that wait on progress).
  */
-import { Options } from "@effect/cli"
 import { RateLimit } from "@intercom-fx/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as MetricState from "effect/MetricState"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import type { ProgressMode } from "./internal/options.js"
 
-export type Mode = "auto" | "lines" | "off"
-
-export const option = Options.choice("progress", ["auto", "lines", "off"]).pipe(
-  Options.withDescription("Progress on stderr: auto (only when stderr is a terminal), lines (one line per step), off."),
-  Options.withDefault("auto" as const)
-)
+export { progress as option, type ProgressMode as Mode } from "./internal/options.js"
 
 export interface Progress {
   /** Counts `n` more items done. */
@@ -44,10 +41,28 @@ const eta = (state: State, rate: number): string =>
     }
   })
 
+/** The name core's `Retry.retriesTotal` counter is registered under. */
+const retriesName = "intercom_fx_retries_total"
+
+/**
+ * Retries so far, over every error tag: core's `Retry.retriesTotal` is incremented through
+ * `Metric.tagged(…, "error", tag)`, so its untagged `Metric.value` stays 0; the tagged
+ * counters are summed from the metric registry.
+ */
+export const retries: Effect.Effect<number> = Effect.map(Metric.snapshot, (pairs) => {
+  let total = 0
+  for (const pair of pairs) {
+    if (pair.metricKey.name === retriesName && MetricState.isCounterState(pair.metricState)) {
+      total += Number(pair.metricState.count)
+    }
+  }
+  return total
+})
+
 /** A progress reporter for `label` (e.g. "contacts"); stops drawing when its scope closes. */
 export const make = (
   label: string,
-  mode: Mode
+  mode: ProgressMode
 ): Effect.Effect<Progress, never, Scope.Scope | RateLimit.RateLimit> =>
   Effect.gen(function*() {
     const rateLimit = yield* RateLimit.RateLimit
@@ -58,10 +73,11 @@ export const make = (
     const line = Effect.gen(function*() {
       const current = yield* Ref.get(state)
       const stats = yield* rateLimit.stats
+      const retried = yield* retries
       const elapsed = Math.max(0.001, (Date.now() - started) / 1000)
       const rate = current.done / elapsed
       const of = Option.match(current.total, { onNone: () => "", onSome: (total) => `/${total}` })
-      return `${label}: ${current.done}${of} items, ${rate.toFixed(0)}/s${eta(current, rate)}, throttled ${stats.throttled}, 429s ${stats.rateLimited}`
+      return `${label}: ${current.done}${of} items, ${rate.toFixed(0)}/s${eta(current, rate)}, throttled ${stats.throttled}, 429s ${stats.rateLimited}, retries ${retried}`
     })
 
     if (tty) {

@@ -1,151 +1,141 @@
 /**
- * The resources `intercom-fx` can export and tag, and how each is listed: plain cursor
- * listing, search (cursor in the body), the companies scroll, page numbers, or one page.
- * Each listing becomes a fetch-one-page function over the raw client, with the cursor as
- * text so a journal can store it.
+ * Where each exportable resource's records come from, as an `Export.Source` over the
+ * streams package's resource streams (so each page is decoded once by the spec's schema):
+ * cursor listings and searches resume from their cursor, a partitioned search from each
+ * slice's cursor, and the rest (companies scroll, page-numbered and one-page listings)
+ * restart and skip the ids already written.
  */
-import { IntercomClient, type IntercomError } from "@intercom-fx/core"
-import type { Search } from "@intercom-fx/streams"
-import * as Effect from "effect/Effect"
+import type { IntercomClient, IntercomError } from "@intercom-fx/core"
+import {
+  Admins,
+  Articles,
+  Companies,
+  Contacts,
+  Conversations,
+  DataAttributes,
+  Export,
+  Paginate,
+  Partition,
+  Search,
+  Segments,
+  Tags,
+  Teams,
+  Tickets
+} from "@intercom-fx/streams"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import { arrayAt, numberAt, stringAt } from "./internal/json.js"
+import * as Stream from "effect/Stream"
+import type { Exportable } from "./internal/options.js"
+import { numberAt } from "./internal/json.js"
 
-export const exportable = [
-  "contacts",
-  "companies",
-  "conversations",
-  "tickets",
-  "tags",
-  "segments",
-  "admins",
-  "teams",
-  "articles",
-  "notes",
-  "data-attributes"
-] as const
-export type Exportable = typeof exportable[number]
+export { type Exportable, exportable, searchable, type Taggable, taggable } from "./internal/options.js"
 
-export const taggable = ["contacts", "companies", "conversations", "tickets"] as const
-export type Taggable = typeof taggable[number]
+export type SourceError =
+  | IntercomError.IntercomError
+  | Search.InvalidQuery
+  | Paginate.ScrollExpired
+  | Partition.InvalidPartitionCursor
 
-/** Resources with a search endpoint (and so `--query`). */
-export const searchable = (resource: string): resource is Search.Resource =>
-  resource === "contacts" || resource === "conversations" || resource === "tickets"
+export type Source = Export.Source<unknown, SourceError, IntercomClient.IntercomClient>
 
-/** One page of raw records and the cursor of the next page (none at the end). */
-export interface Page {
-  readonly items: ReadonlyArray<unknown>
-  readonly next: Option.Option<string>
-  /** How many records the whole listing has, when the API says. */
-  readonly total: Option.Option<number>
-}
-
-export type FetchPage = (cursor: Option.Option<string>) => Effect.Effect<Page, IntercomError.IntercomError, IntercomClient.IntercomClient>
-
-const request = (method: "GET" | "POST", path: string, body?: unknown) =>
-  Effect.flatMap(IntercomClient.IntercomClient, (client) =>
-    client.request(body === undefined ? { method, path } : { method, path, body, idempotent: true }))
-
-const startingAfter = (response: unknown, items: number): Option.Option<string> =>
-  items === 0 ? Option.none() : Option.fromNullable(stringAt(response, "pages.next.starting_after"))
-
-const cursorListing = (path: string, key: string, perPage: number): FetchPage => (cursor) => {
-  const query = new URLSearchParams({ per_page: String(perPage) })
-  if (Option.isSome(cursor)) query.set("starting_after", cursor.value)
-  return Effect.map(request("GET", `${path}?${query}`), (response) => {
-    const items = arrayAt(response, key)
-    return { items, next: startingAfter(response, items.length), total: Option.fromNullable(numberAt(response, "total_count")) }
-  })
-}
-
-const searchListing = (path: string, key: string, query: Search.QueryBody, perPage: number): FetchPage => (cursor) =>
-  Effect.map(
-    request("POST", path, {
-      query,
-      pagination: Option.isSome(cursor) ? { per_page: perPage, starting_after: cursor.value } : { per_page: perPage }
-    }),
-    (response) => {
-      const items = arrayAt(response, key)
-      return { items, next: startingAfter(response, items.length), total: Option.fromNullable(numberAt(response, "total_count")) }
-    }
-  )
-
-const pageNumberListing = (path: string, key: string, perPage: number): FetchPage => (cursor) => {
-  const page = Option.getOrElse(Option.map(cursor, Number), () => 1)
-  return Effect.map(request("GET", `${path}?page=${page}&per_page=${perPage}`), (response) => {
-    const items = arrayAt(response, key)
-    const total = numberAt(response, "pages.total_pages") ?? 1
-    return { items, next: items.length > 0 && page < total ? Option.some(String(page + 1)) : Option.none(), total: Option.none() }
-  })
-}
-
-/** The companies scroll: the cursor is the `scroll_param`; an empty page ends it. */
-const scrollListing: FetchPage = (cursor) =>
-  Effect.map(
-    request("GET", Option.isSome(cursor) ? `/companies/scroll?scroll_param=${encodeURIComponent(cursor.value)}` : "/companies/scroll"),
-    (response) => {
-      const items = arrayAt(response, "data")
-      return { items, next: items.length === 0 ? Option.none() : Option.fromNullable(stringAt(response, "scroll_param")), total: Option.none() }
-    }
-  )
-
-const onePage = (path: string, key: string): FetchPage => () =>
-  Effect.map(request("GET", path), (response) => ({ items: arrayAt(response, key), next: Option.none(), total: Option.none() }))
+/** Partitions of `--parallel` cover created_at from here (before Intercom existed) to tomorrow. */
+const PARTITION_START = "2010-01-01"
 
 /** A query that matches every ticket (the tickets API has search but no listing). */
-const everyTicket: Search.QueryBody = { field: "created_at", operator: ">", value: 0 }
+const everyTicket: Search.Query = Search.where("created_at", ">", 0)
 
-export interface ListingOptions {
-  /** A compiled search query (searchable resources only). */
-  readonly query: Option.Option<Search.QueryBody>
+export interface SourceOptions {
+  /** The search (with `--since` folded in), for searchable resources. */
+  readonly where: Option.Option<Search.Query>
+  /** `--parallel`: concurrent searches over disjoint created_at day ranges. */
+  readonly parallel: number
   /** The contact whose notes to list. */
   readonly contact: Option.Option<string>
 }
 
-/** How to list a resource; fails with a usage message when the options don't fit it. */
-export const listing = (resource: Exportable, options: ListingOptions): Either.Either<FetchPage, string> => {
+/** A record's id as text, for sources that restart and skip what was written. */
+const idOf = (record: unknown): string => {
+  const id: unknown = typeof record === "object" && record !== null ? Reflect.get(record, "id") : undefined
+  return typeof id === "string" || typeof id === "number" ? String(id) : JSON.stringify(record)
+}
+
+const restart = <A>(items: Stream.Stream<A, SourceError, IntercomClient.IntercomClient>): Source =>
+  Export.scroll<unknown, SourceError, IntercomClient.IntercomClient>(items, idOf)
+
+type SearchPages = (
+  query: Search.Query,
+  options: { readonly startingAfter?: string | undefined }
+) => Stream.Stream<Paginate.Page<unknown, string>, SourceError, IntercomClient.IntercomClient>
+
+const searched = (searchPages: SearchPages, where: Search.Query, parallel: number): Source =>
+  Export.cursor<unknown, SourceError, IntercomClient.IntercomClient>((startingAfter) =>
+    parallel > 1
+      ? Partition.partitionedPages({
+        search: (query, after) => searchPages(query, { startingAfter: after }),
+        field: "created_at",
+        from: PARTITION_START,
+        until: Math.floor(Date.now() / 1000) + 2 * 86_400,
+        slices: parallel,
+        where,
+        startingAfter
+      })
+      : searchPages(where, { startingAfter })
+  )
+
+/** How to read a resource; a usage message when the options don't fit it. */
+export const source = (resource: Exportable, options: SourceOptions): Either.Either<Source, string> => {
+  const search = (pages: SearchPages, listing: Option.Option<Source>, all: Search.Query): Source =>
+    Option.match(options.where, {
+      onNone: () => (options.parallel > 1 || Option.isNone(listing) ? searched(pages, all, options.parallel) : listing.value),
+      onSome: (where) => searched(pages, where, options.parallel)
+    })
   switch (resource) {
     case "contacts":
-      return ok(Option.match(options.query, {
-        onNone: () => cursorListing("/contacts", "data", 150),
-        onSome: (query) => searchListing("/contacts/search", "data", query, 150)
-      }))
+      return Either.right(search(
+        Contacts.searchPages,
+        Option.some(Export.cursor<unknown, SourceError, IntercomClient.IntercomClient>((startingAfter) => Contacts.pages({ startingAfter }))),
+        Search.where("created_at", ">", 0)
+      ))
     case "conversations":
-      return ok(Option.match(options.query, {
-        onNone: () => cursorListing("/conversations", "conversations", 150),
-        onSome: (query) => searchListing("/conversations/search", "conversations", query, 150)
-      }))
+      return Either.right(search(
+        Conversations.searchPages,
+        Option.some(Export.cursor<unknown, SourceError, IntercomClient.IntercomClient>((startingAfter) => Conversations.pages({ startingAfter }))),
+        Search.where("created_at", ">", 0)
+      ))
     case "tickets":
-      return ok(searchListing("/tickets/search", "tickets", Option.getOrElse(options.query, () => everyTicket), 150))
+      return Either.right(search(Tickets.searchPages, Option.none(), everyTicket))
     case "companies":
-      return ok(scrollListing)
+      return Either.right(restart(Companies.scroll()))
     case "articles":
-      return ok(pageNumberListing("/articles", "data", 50))
+      return Either.right(restart(Articles.stream()))
     case "notes":
       return Option.match(options.contact, {
-        onNone: () => fail("exporting notes needs --contact ID (notes are listed per contact)"),
-        onSome: (id) => ok(onePage(`/contacts/${encodeURIComponent(id)}/notes`, "data"))
+        onNone: () => Either.left("exporting notes needs --contact ID (notes are listed per contact)"),
+        onSome: (id) => Either.right(restart(Contacts.notes(id)))
       })
     case "tags":
-      return ok(onePage("/tags", "data"))
+      return Either.right(restart(Tags.stream()))
     case "segments":
-      return ok(onePage("/segments", "segments"))
+      return Either.right(restart(Segments.stream()))
     case "admins":
-      return ok(onePage("/admins", "admins"))
+      return Either.right(restart(Admins.stream()))
     case "teams":
-      return ok(onePage("/teams", "teams"))
+      return Either.right(restart(Teams.stream()))
     case "data-attributes":
-      return ok(onePage("/data_attributes", "data"))
+      return Either.right(restart(DataAttributes.stream()))
   }
 }
 
-const ok = (value: FetchPage): Either.Either<FetchPage, string> => Either.right(value)
-const fail = (error: string): Either.Either<FetchPage, string> => Either.left(error)
+/** The source with only the records `keep` accepts. */
+export const filter = (self: Source, keep: (record: unknown) => boolean): Source =>
+  self._tag === "Cursor"
+    ? { _tag: "Cursor", pages: (from) => Stream.map(self.pages(from), (page) => ({ ...page, items: page.items.filter(keep) })) }
+    : { ...self, items: Stream.filter(self.items, keep) }
+
+/** Every record of a source, from the start (for stdout, which does not resume). */
+export const records = (self: Source): Stream.Stream<unknown, SourceError, IntercomClient.IntercomClient> =>
+  self._tag === "Cursor" ? Paginate.items(self.pages(Option.none())) : self.items
 
 /** The field that says when a record last changed, for `--since` on resources without search. */
 export const changedAt = (record: unknown): number | undefined =>
   numberAt(record, "updated_at") ?? numberAt(record, "created_at")
-
-/** The path of one record, for `tag --ids` look-ups. */
-export const recordPath = (resource: Taggable, id: string): string => `/${resource}/${encodeURIComponent(id)}`

@@ -4,7 +4,6 @@
  * `INTERCOM_ACCESS_TOKEN` (or `--token-file`), `INTERCOM_REGION` and `INTERCOM_BASE_URL`.
  * Builds the `IntercomClient` layer either way. The token stays `Redacted`.
  */
-import { Options } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { NodeHttpClient } from "@effect/platform-node"
 import { IntercomClient, IntercomConfig, type RateLimit } from "@intercom-fx/core"
@@ -15,23 +14,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Failure from "./Failure.js"
+import * as Failure from "./internal/cliFailure.js"
+import type { WorkspaceOptions } from "./internal/options.js"
 
-/** The flags every API command takes. */
-export interface WorkspaceOptions {
-  readonly sandbox: boolean
-  readonly tokenFile: Option.Option<string>
-}
-
-export const options = Options.all({
-  sandbox: Options.boolean("sandbox").pipe(
-    Options.withDescription("Run against an in-process seeded sandbox instead of a real workspace.")
-  ),
-  tokenFile: Options.text("token-file").pipe(
-    Options.withDescription("Read the access token from this file instead of INTERCOM_ACCESS_TOKEN."),
-    Options.optional
-  )
-})
+export { type WorkspaceOptions, workspace as options } from "./internal/options.js"
 
 /** The seeded workspace `--sandbox` starts (small enough to come up instantly). */
 export const embeddedSandbox: Sandbox.SandboxOptions = { contacts: 2000, seed: 42 }

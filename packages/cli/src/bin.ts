@@ -1,36 +1,63 @@
 /**
  * The `intercom-fx` executable: runs the command line, prints an expected failure as one
  * line on stderr, and maps the outcome to the documented exit code (see `ExitCode`).
- * Ctrl-C interrupts the command, whose scopes flush and close, then exits 4.
+ * Ctrl-C interrupts the command, whose scopes flush and close, then exits 4 (0 for
+ * `intercom-fx sandbox`, whose normal end is Ctrl-C).
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { ValidationError } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
-import * as Failure from "./Failure.js"
+import { CliFailure, oneLine } from "./internal/cliFailure.js"
+import { Shutdown } from "./Shutdown.js"
+
+/** Set by a command whose normal end is Ctrl-C. */
+const interruptIsNormalEnd = Ref.unsafeMake(false)
+
+/** The line and exit code of a failed command; the full renderer (and the toolkit it knows) loads only when needed. */
+const render = (cause: Cause.Cause<unknown>) => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure) && failure.value instanceof CliFailure) {
+    return Effect.succeed({ code: failure.value.code, line: Option.some(oneLine(failure.value.detail)) })
+  }
+  if (Option.isSome(failure) && ValidationError.isValidationError(failure.value)) {
+    return Effect.succeed({ code: ExitCode.usage, line: Option.none<string>() }) // @effect/cli printed it
+  }
+  return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
+}
 
 const main: Effect.Effect<number, never> = Effect.suspend(() => Cli.run(process.argv)).pipe(
   Effect.as(ExitCode.done),
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
-    const rendered = Failure.renderCause(cause)
-    return Effect.as(
-      Option.match(rendered.line, {
-        onNone: () => Effect.void,
-        onSome: (line) => Effect.sync(() => void process.stderr.write(`intercom-fx: ${line}\n`))
-      }),
-      rendered.code
-    )
+    return Effect.flatMap(render(cause), (rendered) =>
+      Effect.as(
+        Option.match(rendered.line, {
+          onNone: () => Effect.void,
+          onSome: (line) => Effect.sync(() => void process.stderr.write(`intercom-fx: ${line}\n`))
+        }),
+        rendered.code
+      ))
   }),
+  Effect.provideService(Shutdown, { interruptIsNormalEnd: Ref.set(interruptIsNormalEnd, true) }),
   Effect.provide(NodeContext.layer)
 )
 
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
-    onExit(Exit.isSuccess(exit) ? (typeof exit.value === "number" ? exit.value : ExitCode.done) : Cause.isInterruptedOnly(exit.cause) ? ExitCode.interrupted : ExitCode.failedItems)
+    onExit(
+      Exit.isSuccess(exit)
+        ? (typeof exit.value === "number" ? exit.value : ExitCode.done)
+        : Cause.isInterruptedOnly(exit.cause)
+        ? (Effect.runSync(Ref.get(interruptIsNormalEnd)) ? ExitCode.done : ExitCode.interrupted)
+        : ExitCode.failedItems
+    )
   }
 })

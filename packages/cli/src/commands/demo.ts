@@ -7,10 +7,8 @@ import { Command, Options } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { describe } from "../internal/help.js"
+import { workspace } from "../internal/options.js"
 import * as Report from "../Report.js"
-import * as Workspace from "../Workspace.js"
-import * as Export from "./export.js"
-import * as Tag from "./tag.js"
 
 export const command = Command.make(
   "demo",
@@ -22,23 +20,28 @@ export const command = Command.make(
     tag: Options.text("tag").pipe(Options.withDescription("The tag to apply."), Options.withDefault("intercom-fx-demo")),
     out: Options.text("out").pipe(Options.withDescription("Where the CSV goes."), Options.withDefault("intercom-fx-demo.csv")),
     json: Report.jsonOption,
-    workspace: Workspace.options
+    workspace
   },
   ({ query, tag, out, json, workspace }) =>
     Effect.gen(function*() {
-      yield* Report.note(`intercom-fx demo: export contacts matching '${query}' to ${out}, then tag them "${tag}"`)
-      const exported = yield* Export.run({
-        resource: "contacts", query: Option.some(query), since: Option.none(), format: "csv",
-        fields: Option.some("id,email,name,role,location.city,created_at"), out, limit: Option.none(), parallel: Option.none(),
-        resume: false, contact: Option.none(), progress: "auto", json
-      })
-      yield* Report.emit({ json, stdoutBusy: false, summary: exported.summary, human: exported.human })
-      const tagged = yield* Tag.run("tag", {
-        resource: "contacts", tag, query: Option.some(query), ids: Option.none(), dryRun: false, concurrency: 8,
-        resume: false, failedFile: "intercom-fx-failed-ids.txt", journal: Option.none(), progress: "auto", json
-      })
-      yield* Report.emit({ json, stdoutBusy: false, summary: tagged.summary, human: tagged.human })
-    }).pipe(Effect.provide(Workspace.layer(workspace)))
+      const [Export, Tag, Workspace] = yield* Effect.promise(() =>
+        Promise.all([import("../run/export.js"), import("../run/tag.js"), import("../Workspace.js")])
+      )
+      return yield* Effect.gen(function*() {
+        yield* Report.note(`intercom-fx demo: export contacts matching '${query}' to ${out}, then tag them "${tag}"`)
+        const exported = yield* Export.run({
+          resource: "contacts", query: Option.some(query), since: Option.none(), format: "csv",
+          fields: Option.some("id,email,name,role,location.city,created_at"), out, limit: Option.none(), parallel: Option.none(),
+          resume: false, contact: Option.none(), progress: "auto", json
+        })
+        yield* Report.emit({ json, stdoutBusy: false, summary: exported.summary, human: exported.human })
+        const tagged = yield* Tag.run("tag", {
+          resource: "contacts", tag, query: Option.some(query), ids: Option.none(), dryRun: false, concurrency: 8,
+          resume: false, failedFile: "intercom-fx-failed-ids.txt", journal: Option.none(), progress: "auto", json
+        })
+        yield* Report.emit({ json, stdoutBusy: false, summary: tagged.summary, human: tagged.human })
+      }).pipe(Effect.provide(Workspace.layer(workspace)))
+    })
 ).pipe(
   Command.withDescription(describe(
     "Run a real bulk job: export the contacts matching a query to CSV, then tag them; prints both summaries.",

@@ -1,27 +1,32 @@
 /**
  * `intercom-fx sandbox`: serves a seeded local Intercom workspace over HTTP, prints its
- * URL and (test) token, and runs until Ctrl-C.
+ * URL and (test) token, and runs until Ctrl-C, which closes it and exits 0. (The sandbox
+ * itself is loaded only when the command runs.)
  */
 import { Command, Options } from "@effect/cli"
-import { Sandbox } from "@intercom-fx/sandbox"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { Sandbox } from "@intercom-fx/sandbox"
 import { describe } from "../internal/help.js"
+
+/** The sandbox's own defaults (`Sandbox.defaults`), repeated here so `--help` need not load it. */
+export const defaults = { host: "127.0.0.1", token: "sandbox-token", contacts: 5000, seed: 42, rateLimit: 1667 } as const
 
 const count = (name: string, description: string) =>
   Options.integer(name).pipe(Options.withDescription(description), Options.optional)
 
 export const options = {
   port: Options.integer("port").pipe(Options.withDescription("Port to listen on (0: any free port)."), Options.withDefault(0)),
-  host: Options.text("host").pipe(Options.withDescription("Interface to listen on."), Options.withDefault(Sandbox.defaults.host)),
+  host: Options.text("host").pipe(Options.withDescription("Interface to listen on."), Options.withDefault(defaults.host)),
   token: Options.text("token").pipe(
     Options.withDescription("The bearer token the sandbox accepts."),
-    Options.withDefault(Sandbox.defaults.token)
+    Options.withDefault(defaults.token)
   ),
-  contacts: count("contacts", `Seeded contacts (default ${Sandbox.defaults.contacts}).`),
+  contacts: count("contacts", `Seeded contacts (default ${defaults.contacts}).`),
   companies: count("companies", "Seeded companies (default: contacts / 10)."),
   conversations: count("conversations", "Seeded conversations (default: contacts / 5)."),
-  seed: count("seed", `Seed of the generated data (default ${Sandbox.defaults.seed}).`),
-  rateLimit: count("rate-limit", `Requests per 10-second window; 0 turns limiting off (default ${Sandbox.defaults.rateLimit}).`),
+  seed: count("seed", `Seed of the generated data (default ${defaults.seed}).`),
+  rateLimit: count("rate-limit", `Requests per 10-second window; 0 turns limiting off (default ${defaults.rateLimit}).`),
   latency: count("latency", "Added latency per request, in milliseconds."),
   faults: Options.text("faults").pipe(
     Options.withDescription("Injected faults as kind=rate pairs, e.g. 5xx=0.1,reset=0.02 (kinds: 5xx, reset, truncate, 429, scroll)."),
@@ -50,13 +55,15 @@ export const toSandboxOptions = (parsed: Parsed): Sandbox.SandboxOptions => {
   }
 }
 
-export const command = Command.make("sandbox", options, (parsed) => Sandbox.serve(toSandboxOptions(parsed))).pipe(
-  Command.withDescription(describe(
-    "Run a seeded local Intercom 2.10 workspace over HTTP until Ctrl-C. Point other commands at it with INTERCOM_BASE_URL and INTERCOM_ACCESS_TOKEN.",
-    [
-      "intercom-fx sandbox --port 4010 --token dev-token --contacts 10000",
-      "intercom-fx sandbox --port 4010 --token dev-token --rate-limit 100 --faults 5xx=0.05,reset=0.01",
-      "INTERCOM_BASE_URL=http://127.0.0.1:4010 INTERCOM_ACCESS_TOKEN=dev-token intercom-fx export contacts --limit 10"
-    ]
-  ))
-)
+export const command: Command.Command<"sandbox", never, Sandbox.SandboxError, Parsed> = Command.make("sandbox", options, (parsed) =>
+  Effect.flatMap(Effect.promise(() => import("../run/sandbox.js")), (Sandbox) => Sandbox.run(toSandboxOptions(parsed)))).pipe(
+    Command.withDescription(describe(
+      "Run a seeded local Intercom 2.10 workspace over HTTP until Ctrl-C, which closes it and exits 0. " +
+        "Point other commands at it with INTERCOM_BASE_URL and INTERCOM_ACCESS_TOKEN.",
+      [
+        "intercom-fx sandbox --port 4010 --token dev-token --contacts 10000",
+        "intercom-fx sandbox --port 4010 --token dev-token --rate-limit 100 --faults 5xx=0.05,reset=0.01",
+        "INTERCOM_BASE_URL=http://127.0.0.1:4010 INTERCOM_ACCESS_TOKEN=dev-token intercom-fx export contacts --limit 10"
+      ]
+    ))
+  )

@@ -1,0 +1,169 @@
+/**
+ * The implementation of `intercom-fx export` (loaded only when the command runs): the
+ * resource's stream from the streams package, into `Export.run` for a file (partial file
+ * + journal, resumable, renamed into place at the end) or into a sink on stdout.
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { type IntercomClient, RateLimit } from "@intercom-fx/core"
+import { Export, type Partition, QueryText, Search, Sink } from "@intercom-fx/streams"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+import * as Failure from "../internal/cliFailure.js"
+import type { Exportable, ProgressMode } from "../internal/options.js"
+import { project } from "../internal/project.js"
+import * as Progress from "../Progress.js"
+import type * as Report from "../Report.js"
+import * as Resources from "../Resources.js"
+
+export interface ExportOptions {
+  readonly resource: Exportable
+  readonly query: Option.Option<string>
+  readonly since: Option.Option<string>
+  readonly format: Sink.Format
+  readonly fields: Option.Option<string>
+  readonly out: string
+  readonly limit: Option.Option<number>
+  readonly parallel: Option.Option<number>
+  readonly resume: boolean
+  readonly contact: Option.Option<string>
+  readonly progress: ProgressMode
+  readonly json: boolean
+}
+
+const parseFields = (fields: Option.Option<string>): ReadonlyArray<string> | null =>
+  Option.match(fields, {
+    onNone: () => null,
+    onSome: (text) => {
+      const list = text.split(",").map((field) => field.trim()).filter((field) => field !== "")
+      return list.length === 0 ? null : list
+    }
+  })
+
+const sibling = (path: string, suffix: string): string => {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${suffix}`
+}
+
+/** Where an export to `out` keeps its partial output. */
+export const partialPath = (out: string): string => sibling(out, "intercom-fx.partial")
+
+/** Where an export to `out` keeps its journal. */
+export const journalPath = (out: string): string => sibling(out, "intercom-fx.journal")
+
+/** `--query` and `--since` as one search (searchable resources only). */
+const searchQuery = (resource: Exportable, query: Option.Option<string>, since: Option.Option<number>) =>
+  Effect.gen(function*() {
+    if (!Resources.searchable(resource)) {
+      if (Option.isSome(query)) return yield* Failure.usage(`--query works for contacts, conversations and tickets, not ${resource}`)
+      return Option.none<Search.Query>()
+    }
+    const parsed = Option.isSome(query) ? Option.some(yield* QueryText.parse(query.value, resource)) : Option.none<Search.Query>()
+    const sinceFilter = Option.map(since, (seconds) => Search.onOrAfter("updated_at", seconds))
+    const combined = Option.isSome(parsed) && Option.isSome(sinceFilter)
+      ? Option.some<Search.Query>(Search.and(parsed.value, sinceFilter.value))
+      : Option.orElse(parsed, () => sinceFilter)
+    // Checked here, so a bad query stops before any request.
+    if (Option.isSome(combined)) yield* Search.compile(combined.value, resource)
+    return combined
+  })
+
+/** Runs an export; returns the summary. */
+export const run = (options: ExportOptions): Effect.Effect<
+  Report.Outcome,
+  Failure.CliFailure | Resources.SourceError | QueryText.QueryTextError | Export.ExportError | Partition.InvalidPartitionCursor,
+  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+> =>
+  Effect.gen(function*() {
+    const toStdout = options.out === "-"
+    if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
+    if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
+    const since = yield* Option.match(options.since, {
+      onNone: () => Effect.succeed(Option.none<number>()),
+      onSome: (text) => {
+        const seconds = Search.toUnixSeconds(text)
+        return seconds === undefined
+          ? Failure.usage(`--since "${text}" is not a date: use YYYY-MM-DD, an ISO time or UNIX seconds`)
+          : Effect.succeed(Option.some(seconds))
+      }
+    })
+    const fields = parseFields(options.fields)
+    const where = yield* searchQuery(options.resource, options.query, since)
+    const parallel = Option.getOrElse(options.parallel, () => 1)
+    if (parallel < 1) return yield* Failure.usage("--parallel must be 1 or more")
+    if (parallel > 1 && !Resources.searchable(options.resource)) {
+      return yield* Failure.usage(`--parallel uses partitioned search: contacts, conversations and tickets only, not ${options.resource}`)
+    }
+    const found = Resources.source(options.resource, { where, parallel, contact: options.contact })
+    if (Either.isLeft(found)) return yield* Failure.usage(found.left)
+    // Resources without search filter --since on the records themselves.
+    const source = Resources.searchable(options.resource) || Option.isNone(since)
+      ? found.right
+      : Resources.filter(found.right, (record) => (Resources.changedAt(record) ?? 0) >= since.value)
+    const limit = Option.getOrUndefined(options.limit)
+    // CSV picks its columns from the record; NDJSON and JSON keep only the chosen fields.
+    const shape = fields !== null && options.format !== "csv" ? (record: unknown) => project(record, fields) : undefined
+    const csv = fields !== null && options.format === "csv" ? { columns: fields } : undefined
+
+    const progress = yield* Progress.make(options.resource, options.progress)
+    const written = yield* Ref.make(0)
+    const resumedFrom = yield* Ref.make(0)
+    const partial = partialPath(options.out)
+
+    const interrupted = Effect.flatMap(Ref.get(written), (records) =>
+      Effect.sync(() =>
+        void process.stderr.write(
+          toStdout
+            ? `intercom-fx: interrupted after ${records} records\n`
+            : `intercom-fx: interrupted after ${records} records; ${partial} and its journal are kept.\n` +
+              "intercom-fx: to continue, rerun the same command with --resume\n"
+        )
+      ))
+
+    const toFile = Export.run({
+      source,
+      format: options.format,
+      out: options.out,
+      partial,
+      journal: journalPath(options.out),
+      resume: options.resume,
+      // The journal of an export with other options is refused.
+      key: JSON.stringify({
+        resource: options.resource, query: options.query, since: options.since, format: options.format,
+        fields, limit: options.limit, contact: options.contact, parallel
+      }),
+      ...(csv === undefined ? {} : { csv }),
+      ...(limit === undefined ? {} : { limit }),
+      ...(shape === undefined ? {} : { project: shape }),
+      onResume: (count) => Effect.zipRight(Ref.set(resumedFrom, count), Effect.zipRight(Ref.set(written, count), progress.advance(count))),
+      onPage: ({ added, written: count }) => Effect.zipRight(Ref.set(written, count), progress.advance(added))
+    }).pipe(Effect.flatMap((summary) => Ref.set(written, summary.written)))
+
+    const records = limit === 0 ? Stream.empty : Resources.records(source).pipe((all) => (limit === undefined ? all : Stream.take(all, limit)))
+    const toStdoutRun = records.pipe(
+      Stream.map((record) => (shape === undefined ? record : shape(record))),
+      Stream.mapChunksEffect((chunk) =>
+        Effect.as(Effect.zipRight(Ref.update(written, (n) => n + chunk.length), progress.advance(chunk.length)), chunk)),
+      Sink.encode(options.format, csv),
+      Sink.toStdout
+    )
+
+    yield* (toStdout ? toStdoutRun : toFile).pipe(Effect.onInterrupt(() => interrupted))
+
+    const stats = yield* Effect.flatMap(RateLimit.RateLimit, (rateLimit) => rateLimit.stats)
+    const retries = yield* Progress.retries
+    const total = yield* Ref.get(written)
+    const resumedAt = yield* Ref.get(resumedFrom)
+    return {
+      summary: {
+        command: "export", resource: options.resource, records: total, out: options.out, format: options.format,
+        resumedFrom: resumedAt, throttled: stats.throttled, rateLimited: stats.rateLimited, retries
+      },
+      human: [
+        `exported ${total} ${options.resource} to ${toStdout ? "stdout" : options.out} (${options.format})` +
+          (resumedAt > 0 ? `, resumed after ${resumedAt}` : "")
+      ]
+    }
+  }).pipe(Effect.scoped)

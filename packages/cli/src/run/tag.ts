@@ -1,0 +1,288 @@
+/**
+ * The implementation of `intercom-fx tag|untag` (loaded only when the command runs): the
+ * targets (a search from the streams package, or ids from a file) go through `Bulk`
+ * (`Bulk.resumable`, journalled per item, or `Bulk.run` for a dry run) with an operation
+ * over core's generated services; per-item outcomes are counted into the summary.
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Admins, Companies, Contacts, Conversations, type IntercomClient, type IntercomError, RateLimit, Tags, Tickets } from "@intercom-fx/core"
+import {
+  Bulk,
+  Contacts as ContactStreams,
+  Conversations as ConversationStreams,
+  Journal,
+  QueryText,
+  Search,
+  type Sink,
+  Tickets as TicketStreams
+} from "@intercom-fx/streams"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Hash from "effect/Hash"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Failure from "../internal/cliFailure.js"
+import { arrayAt, booleanAt, idOf } from "../internal/json.js"
+import type { ProgressMode, Taggable } from "../internal/options.js"
+import { searchable } from "../internal/options.js"
+import * as Progress from "../Progress.js"
+import type * as Report from "../Report.js"
+
+export type Action = "tag" | "untag"
+
+export interface TagOptions {
+  readonly resource: Taggable
+  readonly tag: string
+  readonly query: Option.Option<string>
+  readonly ids: Option.Option<string>
+  readonly dryRun: boolean
+  readonly concurrency: number
+  readonly resume: boolean
+  readonly failedFile: string
+  readonly journal: Option.Option<string>
+  readonly progress: ProgressMode
+  readonly json: boolean
+}
+
+/** One record to act on: its id and, when it came from a search, the decoded record. */
+interface Target {
+  readonly id: string
+  readonly record: Option.Option<unknown>
+}
+
+type Services = Admins | Companies | Contacts | Conversations | Tags | Tickets
+
+/** The generated services the job uses, over the client. */
+const services: Layer.Layer<Services, never, IntercomClient.IntercomClient> = Layer.mergeAll(
+  Admins.Default,
+  Companies.Default,
+  Contacts.Default,
+  Conversations.Default,
+  Tags.Default,
+  Tickets.Default
+)
+
+/** The tag ids a record carries (contacts list them under `tags.data`, the others under `tags.tags`). */
+const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; readonly complete: boolean } => ({
+  ids: [...arrayAt(record, "tags.data"), ...arrayAt(record, "tags.tags")].flatMap((tag) => Option.toArray(Option.fromNullable(idOf(tag)))),
+  complete: booleanAt(record, "tags.has_more") !== true
+})
+
+const readIds = (path: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(path).pipe(
+      Effect.mapError((error) =>
+        Failure.usage(error._tag === "SystemError" && error.reason === "NotFound" ? `--ids ${path} does not exist` : `cannot read --ids ${path}: ${error.message}`)
+      )
+    )
+    const ids = text.split(/\r?\n/).map((line) => (line.split(",")[0] ?? "").trim().replace(/^"|"$/g, ""))
+      .filter((line) => line !== "" && !line.startsWith("#") && line !== "id")
+    return [...new Set(ids)]
+  })
+
+const reasonOf = (error: IntercomError.IntercomError): string =>
+  error._tag === "NotFound" ? `not found (${error.message})` : error.message
+
+const isAuth = (error: IntercomError.IntercomError): boolean => error._tag === "Unauthorized" || error._tag === "Forbidden"
+
+/** The records a search selects, decoded once by the resource's schema. */
+const searchTargets = (resource: "contacts" | "conversations" | "tickets", query: Search.Query) => {
+  const records: Stream.Stream<unknown, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> =
+    resource === "contacts"
+      ? ContactStreams.search(query)
+      : resource === "conversations"
+      ? ConversationStreams.search(query)
+      : TicketStreams.search(query)
+  return Stream.filterMap(records, (record) => Option.map(Option.fromNullable(idOf(record)), (id): Target => ({ id, record: Option.some(record) })))
+}
+
+interface Counts {
+  matched: number
+  done: number
+  already: number
+  failed: number
+  readonly failures: Array<{ readonly id: string; readonly reason: string }>
+}
+
+/** Runs a tag or untag job; returns the summary and whether items failed. */
+export const run = (action: Action, options: TagOptions): Effect.Effect<
+  Report.Outcome & { readonly failed: boolean },
+  | Failure.CliFailure
+  | IntercomError.IntercomError
+  | QueryText.QueryTextError
+  | Search.InvalidQuery
+  | Bulk.BulkFailed
+  | Bulk.JournalMismatch
+  | Sink.SinkError,
+  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const { resource } = options
+    if (Option.isSome(options.query) === Option.isSome(options.ids)) {
+      return yield* Failure.usage("give exactly one of --query TEXT or --ids FILE")
+    }
+    if (options.concurrency < 1) return yield* Failure.usage("--concurrency must be 1 or more")
+    if (options.tag.trim() === "") return yield* Failure.usage("--tag must not be empty")
+
+    // What to act on.
+    let targets: Stream.Stream<Target, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient>
+    if (Option.isSome(options.query)) {
+      if (!searchable(resource)) return yield* Failure.usage(`${resource} cannot be searched: select them with --ids FILE`)
+      const query = yield* QueryText.parse(options.query.value, resource)
+      yield* Search.compile(query, resource) // a bad query stops before any request
+      targets = searchTargets(resource, query)
+    } else {
+      const ids = yield* readIds(Option.getOrElse(options.ids, () => ""))
+      targets = Stream.fromIterable(ids.map((id): Target => ({ id, record: Option.none() })))
+    }
+
+    // The job's identity, for its journal.
+    const jobKey = JSON.stringify({ action, resource, tag: options.tag, query: options.query, ids: options.ids })
+    const journalPath = Option.getOrElse(
+      options.journal,
+      () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
+    )
+
+    // The tag: found by name, created once when tagging (never in a dry run).
+    const tagsApi = yield* Tags
+    const existing = Option.fromNullable((yield* tagsApi.list()).data?.find((tag) => tag?.name === options.tag)?.id)
+    const tagId: Option.Option<string> = Option.isSome(existing) || action === "untag" || options.dryRun
+      ? existing
+      : Option.fromNullable((yield* tagsApi.create({ name: options.tag })).id)
+    const adminId = resource === "conversations" || resource === "tickets"
+      ? Option.fromNullable((yield* (yield* Admins).identify()).id).pipe(Option.map(String))
+      : Option.none<string>()
+    const admin_id = Option.getOrElse(adminId, () => "")
+
+    const contacts = yield* Contacts
+    const companies = yield* Companies
+    const conversations = yield* Conversations
+    const tickets = yield* Tickets
+    // Tagging is safe to repeat, so its POSTs are retried like GETs.
+    const repeatable = { idempotent: true }
+
+    const fetch = (id: string): Effect.Effect<unknown, IntercomError.IntercomError> => {
+      switch (resource) {
+        case "contacts":
+          return contacts.get(id)
+        case "companies":
+          return companies.get(id)
+        case "conversations":
+          return conversations.get(id)
+        case "tickets":
+          return tickets.get(id)
+      }
+    }
+
+    const write = (id: string, tag: string): Effect.Effect<unknown, IntercomError.IntercomError> => {
+      switch (resource) {
+        case "contacts":
+          return action === "tag" ? contacts.attachTag(id, { id: tag }, repeatable) : contacts.detachTag(id, tag)
+        case "conversations":
+          return action === "tag"
+            ? conversations.attachTag(id, { id: tag, admin_id }, repeatable)
+            : conversations.detachTag(id, tag, { admin_id })
+        case "tickets":
+          return action === "tag" ? tickets.attachTag(id, { id: tag, admin_id }, repeatable) : tickets.detachTag(id, tag, { admin_id })
+        case "companies":
+          return tagsApi.create(
+            { name: options.tag, companies: [action === "tag" ? { id } : { id, untag: true }] },
+            repeatable
+          )
+      }
+    }
+
+    /** One record: already as wanted (`Bulk.Skip`), or changed (unless a dry run). Uninterruptible, so its outcome is journalled. */
+    const operation = (target: Target): Effect.Effect<void, IntercomError.IntercomError | Bulk.Skip> =>
+      Effect.uninterruptible(Effect.gen(function*() {
+        const record = Option.isSome(target.record) ? target.record.value : yield* fetch(target.id)
+        const carried = tagIdsOf(record)
+        const has = Option.isSome(tagId) && carried.ids.includes(tagId.value)
+        const settled = action === "tag" ? has : Option.isNone(tagId) || (!has && carried.complete)
+        if (settled) return yield* new Bulk.Skip({ reason: action === "tag" ? "already tagged" : "not tagged" })
+        if (options.dryRun || Option.isNone(tagId)) return
+        yield* write(target.id, tagId.value)
+      }))
+
+    // Ctrl-C stops taking new targets; the items in flight finish and are journalled
+    // before the job ends (the fiber below is awaited), so a resumed run counts each once.
+    const stop = yield* Deferred.make<void>()
+    const selected = Stream.interruptWhen(targets, Deferred.await(stop))
+    const bulk = { id: (target: Target) => target.id, concurrency: options.concurrency }
+    if (!options.dryRun && !options.resume) yield* Journal.remove(journalPath)
+    const outcomes = options.dryRun
+      ? Bulk.run(selected, operation, bulk)
+      : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: jobKey })
+
+    const progress = yield* Progress.make(`${action} ${resource}`, options.progress)
+    const counts: Counts = { matched: 0, done: 0, already: 0, failed: 0, failures: [] }
+
+    const interrupted = Effect.sync(() =>
+      void process.stderr.write(
+        options.dryRun
+          ? "intercom-fx: interrupted (dry run: nothing was changed)\n"
+          : `intercom-fx: interrupted; finished items are recorded in ${journalPath}.\n` +
+            "intercom-fx: to continue, rerun the same command with --resume\n"
+      )
+    )
+
+    const job = yield* Effect.fork(Stream.runForEach(outcomes, (outcome) =>
+      Effect.gen(function*() {
+        // A rejected token or missing permission stops the whole job (exit 3).
+        if (outcome._tag === "Failed" && isAuth(outcome.error)) return yield* Effect.fail(outcome.error)
+        counts.matched++
+        if (outcome._tag === "Ok") counts.done++
+        else if (outcome._tag === "Skipped") {
+          // Resumed: the journal says what an earlier run did with the item.
+          if (outcome.journaled === "ok") counts.done++
+          else counts.already++
+        } else {
+          counts.failed++
+          counts.failures.push({ id: outcome.id, reason: reasonOf(outcome.error) })
+        }
+        yield* progress.advance(1)
+      })))
+    yield* Fiber.join(job).pipe(
+      Effect.onInterrupt(() => Effect.zipRight(Effect.zipRight(Deferred.succeed(stop, undefined), Fiber.await(job)), interrupted))
+    )
+
+    if (counts.failed > 0) {
+      yield* fs.writeFileString(options.failedFile, counts.failures.map((failure) => `${failure.id}\n`).join("")).pipe(
+        Effect.mapError((error) => Failure.failed(`cannot write ${options.failedFile}: ${error.message}`))
+      )
+    }
+    if (!options.dryRun) yield* fs.remove(journalPath).pipe(Effect.ignore)
+
+    const stats = yield* Effect.flatMap(RateLimit.RateLimit, (rateLimit) => rateLimit.stats)
+    const retries = yield* Progress.retries
+    const verb = action === "tag" ? "tagged" : "untagged"
+    const already = action === "tag" ? "already tagged" : "not tagged"
+    const reasons = new Map<string, number>()
+    for (const failure of counts.failures) reasons.set(failure.reason, (reasons.get(failure.reason) ?? 0) + 1)
+    return {
+      failed: counts.failed > 0,
+      summary: {
+        command: action, resource, tag: options.tag, dryRun: options.dryRun, matched: counts.matched,
+        [options.dryRun ? `would${verb[0]?.toUpperCase()}${verb.slice(1)}` : verb]: counts.done,
+        [action === "tag" ? "alreadyTagged" : "notTagged"]: counts.already,
+        failed: counts.failed,
+        failedIdsFile: counts.failed > 0 ? options.failedFile : null,
+        failures: counts.failures.slice(0, 100),
+        throttled: stats.throttled, rateLimited: stats.rateLimited, retries
+      },
+      human: [
+        `${action} "${options.tag}" on ${resource}${options.dryRun ? " (dry run, nothing changed)" : ""}: ` +
+          `matched ${counts.matched}, ${options.dryRun ? `would be ${verb}` : verb} ${counts.done}, ${already} ${counts.already}, failed ${counts.failed}`,
+        ...(counts.failed > 0
+          ? [
+            `failed ids written to ${options.failedFile} (retry with --ids ${options.failedFile})`,
+            ...[...reasons].slice(0, 5).map(([reason, n]) => `  ${n} × ${reason}`)
+          ]
+          : [])
+      ]
+    }
+  }).pipe(Effect.scoped, Effect.provide(services))
