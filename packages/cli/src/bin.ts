@@ -10,6 +10,8 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Cli from "./Cli.js"
@@ -46,11 +48,23 @@ const main: Effect.Effect<number, never> = Effect.suspend(() => Cli.run(process.
       ))
   }),
   Effect.provideService(Shutdown, { interruptIsNormalEnd: Ref.set(interruptIsNormalEnd, true) }),
+  // Logs (retries, warnings) go to stderr: stdout carries the data (`export --out -`).
+  // Quiet unless asked (`--log-level warning|debug`): progress and summaries count retries.
+  Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))),
+  Logger.withMinimumLogLevel(LogLevel.Error),
   Effect.provide(NodeContext.layer)
 )
 
+// A reader that stops early (`intercom-fx export contacts | head`) closes the pipe: end
+// quietly, as Unix tools do, instead of crashing on the write that follows.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(ExitCode.done)
+  throw error
+})
+
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,
+  disablePrettyLogger: true,
   teardown: (exit, onExit) => {
     onExit(
       Exit.isSuccess(exit)

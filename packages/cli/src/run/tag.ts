@@ -196,8 +196,16 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       }
     }
 
-    /** One record: already as wanted (`Bulk.Skip`), or changed (unless a dry run). Uninterruptible, so its outcome is journalled. */
+    // Ctrl-C completes `stop`: targets not yet started are not started (the job ends as
+    // interrupted), the ones in flight finish and are journalled, and only then does the
+    // command end, so a resumed run counts each target once.
+    const stop = yield* Deferred.make<void>()
+
+    /** One record: already as wanted (`Bulk.Skip`), or changed (unless a dry run). Uninterruptible once started, so its outcome is journalled. */
     const operation = (target: Target): Effect.Effect<void, IntercomError.IntercomError | Bulk.Skip> =>
+      Effect.flatMap(Deferred.isDone(stop), (stopped) => stopped ? Effect.interrupt : started(target))
+
+    const started = (target: Target): Effect.Effect<void, IntercomError.IntercomError | Bulk.Skip> =>
       Effect.uninterruptible(Effect.gen(function*() {
         const record = Option.isSome(target.record) ? target.record.value : yield* fetch(target.id)
         const carried = tagIdsOf(record)
@@ -208,9 +216,6 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
         yield* write(target.id, tagId.value)
       }))
 
-    // Ctrl-C stops taking new targets; the items in flight finish and are journalled
-    // before the job ends (the fiber below is awaited), so a resumed run counts each once.
-    const stop = yield* Deferred.make<void>()
     const selected = Stream.interruptWhen(targets, Deferred.await(stop))
     const bulk = { id: (target: Target) => target.id, concurrency: options.concurrency }
     if (!options.dryRun && !options.resume) yield* Journal.remove(journalPath)
@@ -230,7 +235,9 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       )
     )
 
-    const job = yield* Effect.fork(Stream.runForEach(outcomes, (outcome) =>
+    // A daemon, so interrupting this command does not interrupt the job before it has
+    // journalled what is in flight; it is awaited on interruption below.
+    const job = yield* Effect.forkDaemon(Stream.runForEach(outcomes, (outcome) =>
       Effect.gen(function*() {
         // A rejected token or missing permission stops the whole job (exit 3).
         if (outcome._tag === "Failed" && isAuth(outcome.error)) return yield* Effect.fail(outcome.error)
