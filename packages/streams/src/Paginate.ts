@@ -252,7 +252,7 @@ export interface ScrollOptions<Res, A, R> {
   readonly items: (response: Res) => ReadonlyArray<A>
   /** The identity of an item, for emitting none twice across restarts. */
   readonly id: (item: A) => string
-  /** Restarts after a broken scroll before giving up (default 5). */
+  /** Consecutive restarts after a broken scroll that bring no new items before giving up (default 5). */
   readonly maxRestarts?: number
   /** Pages fetched ahead of the consumer (default 4). */
   readonly prefetch?: number
@@ -266,10 +266,15 @@ export interface ScrollOptions<Res, A, R> {
 export const isScrollBroken = (error: IntercomError.IntercomError): boolean =>
   error._tag === "ServerError" || error._tag === "TransportError" || error._tag === "TimeoutError"
 
-/** "scroll already exists": another scroll of this app is open. */
+/**
+ * "scroll already exists": another scroll of this app is open. A 400 whose body could not
+ * be read (cut short on the way) is taken for it too: it is the one 400 a scroll start gets.
+ */
 export const isScrollBusy = (error: IntercomError.IntercomError): boolean =>
-  error._tag !== "RateLimited" && error._tag !== "ServerError" &&
-  error.errors.some((item) => /scroll/i.test(`${item.code} ${item.message}`) && /exist|already|open/i.test(`${item.code} ${item.message}`))
+  error._tag !== "RateLimited" && error._tag !== "ServerError" && (
+    error.errors.some((item) => /scroll/i.test(`${item.code} ${item.message}`) && /exist|already|open/i.test(`${item.code} ${item.message}`)) ||
+    (error._tag === "BadRequest" && error.errors.every((item) => item.code === "http_400"))
+  )
 
 const defaultBusyRetry: Schedule.Schedule<unknown, IntercomError.IntercomError> = Schedule.spaced("5 seconds").pipe(
   Schedule.upTo("75 seconds")
@@ -284,7 +289,8 @@ type ScrollState =
  *
  * - A broken scroll (the documented HTTP 500 "… Please restart the scroll operation.",
  *   and also transport failures and timeouts, after which the page position is unknown)
- *   restarts from the beginning, up to `maxRestarts` times; items whose id was already
+ *   restarts from the beginning (giving up after `maxRestarts` restarts in a row that
+ *   bring no new items); items whose id was already
  *   emitted are dropped, so no id is emitted twice. The set of emitted ids is kept in
  *   memory for the life of the stream.
  * - "scroll already exists" (another scroll of the app is open) is retried on
@@ -353,7 +359,10 @@ export const scroll = <Res extends ScrollResponse, A, R>(
           return [fresh, Option.none()] as const
         }
         const lastAt = yield* Clock.currentTimeMillis
-        return [fresh, Option.some<ScrollState>({ _tag: "Continue", param, restarts: state.restarts, lastAt })] as const
+        // Only restarts that bring nothing new count against `maxRestarts`: a pass that got
+        // further than every earlier one is progress, however often the scroll broke before.
+        const restarts = fresh.length > 0 ? 0 : state.restarts
+        return [fresh, Option.some<ScrollState>({ _tag: "Continue", param, restarts, lastAt })] as const
       })
 
     const scrollPages = Stream.paginateEffect<ScrollState, ReadonlyArray<A>, IntercomError.IntercomError | ScrollExpired, R>(
