@@ -10,8 +10,8 @@
  * - bad-input: the whole table (the fast `npm test` runs a subset).
  * - load: a bulk tag of 10,000 contacts against 500 requests per 10 s: 0 failed (≈ 3.5 min,
  *   runs alongside everything else).
- * - known bugs: probes of reported bugs; "still present" is expected, "fixed?" means the
- *   probe now passes and its test can join `npm test`.
+ * - known bugs: probes of reported bugs ("still present" is expected, "fixed?" means the
+ *   probe now passes), and the probes of fixed ones, which must pass ("regressions").
  *
  * Flags: `--seeds N` (fault seeds per export kind, default 5), `--contacts N` (default
  * 20000), `--only name,name` (scenario groups: faults, crash, bad-input, load, known-bugs).
@@ -182,22 +182,22 @@ const badInput = async () => {
 const knownBugs = async () => {
   const started = await sandbox({ contacts: 2000, companies: 2000, seed: 55, rateLimit: 0 })
   const cwd = dir()
-  await scenario("known-bugs", "scroll export survives the documented scroll 500", async () => {
+  await scenario("regressions", "scroll export survives the documented scroll 500", async () => {
     const report = await faultExport({ info: started.info, cwd, seed: 55, kind: "scroll", faults: "scroll=0.1", transcript })
     return { problems: report.problems }
-  }, "cli Resources.ts scrollListing retries the dead scroll_param instead of restarting")
+  })
   await scenario("known-bugs", "scroll export under the issue's faults loses nothing", async () => {
     const report = await faultExport({ info: started.info, cwd, seed: 56, kind: "scroll", transcript })
     return { problems: report.problems }
-  }, "cli Resources.ts scrollListing: a retried scroll page after a reset/truncate skips 100 companies silently")
-  await scenario("known-bugs", "export to stdout under faults: stdout is only NDJSON", async () => {
+  }, "streams Paginate.scroll: under the full fault mix (5xx 10 %, resets) restarts can exhaust the budget; each transport fault also leaves a scroll open for 60 s")
+  await scenario("regressions", "export to stdout under faults: stdout is only NDJSON", async () => {
     await configure(started.info, { faults: "5xx=0.3" })
     const result = await cli(["export", "contacts", "--fields", "id"], { env: envFor(started.info), cwd, transcript })
     await configure(started.info, { faults: "" })
     const bad = result.stdout.split("\n").filter((line) => line !== "" && !line.startsWith("{\"id\""))
     return { problems: [...(result.code === 0 ? [] : [`exit ${result.code}`]), ...(bad.length > 0 ? [`${bad.length} non-record lines on stdout, e.g. ${JSON.stringify(bad[0]?.slice(0, 60))}`] : [])] }
-  }, "cli bin.ts: Effect's default logger writes retry warnings to stdout")
-  await scenario("known-bugs", "tag --resume with an empty journal (killed right after creating it)", async () => {
+  })
+  await scenario("regressions", "tag --resume with an empty journal (killed right after creating it)", async () => {
     const work = dir()
     Fs.writeFileSync(Path.join(work, "j.journal"), "")
     const expected = await searchIds(started.info, { field: "role", operator: "=", value: "lead" })
@@ -205,7 +205,7 @@ const knownBugs = async () => {
       env: envFor(started.info), cwd: work, transcript
     })
     return { problems: [...(result.code === 0 ? [] : [`exit ${result.code}: ${lines(result.stderr).slice(-1).join("")}`]), ...idProblems("tagged", await taggedContactIds(started.info, "empty-journal"), expected)] }
-  }, "cli Journal.ts read(): an empty or torn header line counts as another job's journal")
+  })
   await scenario("known-bugs", "export --resume after a kill between the rename and the journal's removal", async () => {
     const work = dir()
     const args = ["export", "contacts", "--fields", "id", "--out", "x.ndjson", "--progress", "lines"]
@@ -225,8 +225,8 @@ const knownBugs = async () => {
     if (!Fs.readFileSync(Path.join(work, "x.ndjson")).equals(complete)) problems.push("the finished file changed")
     if (ndjsonIds(complete.toString("utf8")).length !== 2000) problems.push("setup: incomplete export")
     return { problems }
-  }, "cli export.ts: a journal whose partial file was already renamed makes --resume fail (ENOENT on the partial)")
-  await scenario("known-bugs", "export to a pipe closed early (| head): no stack trace", async () => {
+  }, "streams Export: a mid-run journal with no partial file but a complete final file (a state Export itself no longer leaves: it journals finished before renaming) is refused rather than taken as done")
+  await scenario("regressions", "export to a pipe closed early (| head): no stack trace", async () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, "export", "contacts"], { env: { PATH: process.env.PATH ?? "", ...envFor(started.info) }, stdio: ["ignore", "pipe", "pipe"] })
       let stderr = ""
@@ -240,7 +240,7 @@ const knownBugs = async () => {
     if (hasStackTrace(result.stderr)) problems.push(`stack trace on stderr: ${JSON.stringify(lines(result.stderr)[0] ?? "")}`)
     if (lines(result.stderr).length > 1) problems.push(`${lines(result.stderr).length} stderr lines`)
     return { problems, detail: `exit ${result.code}` }
-  }, "cli export.ts writeStdout: EPIPE on a closed stdout is unhandled and crashes with a stack trace")
+  })
 }
 
 // ---------------------------------------------------------------------------------------
