@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only 1,3]`: intercom-fx side by side with Intercom's
+ * `npm run bench [-- --quick] [-- --serial] [-- --only 1,2b,3]`: intercom-fx side by side with Intercom's
  * official SDK (`intercom-client`), against the local sandbox (issue #8).
  *
  * Every benchmark starts its own sandbox process (the CLI's `sandbox` command) and runs
@@ -23,6 +23,7 @@ import type { SdkJob } from "./sides/sdk.js"
 
 const argv = process.argv.slice(2)
 const quick = argv.includes("--quick")
+const serial = argv.includes("--serial")
 const onlyArg = argv[argv.indexOf("--only") + 1]
 const only = argv.includes("--only") && onlyArg !== undefined ? new Set(onlyArg.split(",").map((s) => s.trim())) : undefined
 
@@ -146,57 +147,62 @@ const bench1 = async (): Promise<Omit<BenchResult, "durationMs">> => {
   })
 }
 
-// ---- 2. partitioned search export, and the limiter's efficiency ----------------------
+// ---- 2. partitioned search export; 2b. the limiter's efficiency -----------------------
 
 const bench2 = async (): Promise<Omit<BenchResult, "durationMs">> => {
   const spec = { contacts: plan.b2, latencyMs: 100, rateLimit: 0 }
-  const speed = await withSandbox(spec, async (sandbox) => {
+  return withSandbox(spec, async (sandbox) => {
     const common = { baseUrl: sandbox.baseUrl, token: sandbox.token }
     const runs: Array<Run> = []
     for (let round = 1; round <= plan.rounds; round++) {
       runs.push(await runOnce(sandbox, "2", round, "fx", fx, { ...common, job: "partitioned", ...SPAN, slices: 8 } satisfies FxJob, plan.b2))
       runs.push(await runOnce(sandbox, "2", round, "sdk", sdk, { ...common, job: "list", perPage: PER_PAGE } satisfies SdkJob, plan.b2))
     }
-    return { runs, startupMs: sandbox.startupMs }
+    const a = summarise(runs, "fx")
+    const b = summarise(runs, "sdk")
+    const name = `2 partitioned search, ${fmt(plan.b2)} contacts, 100 ms`
+    return {
+      id: "2", title: "Partitioned search export (8 slices) vs the SDK's sequential walk",
+      params: { ...spec, slices: 8, rounds: plan.rounds }, sandboxStartupMs: sandbox.startupMs, runs, medians: { fx: a, sdk: b },
+      rows: [
+        { bench: name, metric: "records/s (fx: 8 slices)", fx: fmt(a.recordsPerSec), sdk: fmt(b.recordsPerSec), ratio: ratio(a.recordsPerSec, b.recordsPerSec), target: "≥ 6×", met: check(a.recordsPerSec >= 6 * b.recordsPerSec) },
+        { bench: "", metric: "CPU s", fx: fmt(a.cpuSec, 1), sdk: fmt(b.cpuSec, 1), ratio: ratio(a.cpuSec, b.cpuSec), target: "", met: "" },
+        { bench: "", metric: "peak RSS MB", fx: fmt(a.maxRssMB), sdk: fmt(b.maxRssMB), ratio: ratio(a.maxRssMB, b.maxRssMB), target: "", met: "" },
+        { bench: "", metric: "sandbox CPU s (its own process)", fx: fmt(a.sandboxCpuSec, 1), sdk: fmt(b.sandboxCpuSec, 1), ratio: "", target: "", met: "" }
+      ]
+    }
   })
-  const limitSpec = { contacts: plan.b2, latencyMs: 100, rateLimit: plan.b2Limit }
-  const limited = await withSandbox(limitSpec, async (sandbox) => {
+}
+
+const bench2b = async (): Promise<Omit<BenchResult, "durationMs">> => {
+  const spec = { contacts: plan.b2, latencyMs: 100, rateLimit: plan.b2Limit }
+  return withSandbox(spec, async (sandbox) => {
     const runs: Array<Run> = []
     for (let round = 1; round <= plan.b2LimitRounds; round++) {
       const job = { baseUrl: sandbox.baseUrl, token: sandbox.token, job: "partitioned", ...SPAN, slices: 16, trackRequests: true } satisfies FxJob
       runs.push(await runOnce(sandbox, "2b", round, "fx-limited", fx, job, plan.b2))
     }
-    return { runs, startupMs: sandbox.startupMs }
+    const ceiling = plan.b2Limit * PER_PAGE // records per 10-s window
+    const uses = runs.map((r) => {
+      const perWindow = (r.measurement.extra["okPerWindow"] ?? []) as ReadonlyArray<number>
+      const okRequests = perWindow.reduce((x, y) => x + y, 0)
+      const steady = steadyWindowUse(perWindow, plan.b2Limit)
+      // requests per window × records per request, as a share of limit × per_page
+      return { ...steady, recordUse: (steady.use * plan.b2Limit * (r.measurement.records / okRequests)) / ceiling, okRequests }
+    })
+    const use = median(uses.map((u) => u.recordUse))
+    const failed = runs.reduce((n, r) => n + r.sandbox.failed, 0)
+    const status429 = runs.reduce((n, r) => n + r.sandbox.status429, 0)
+    return {
+      id: "2b", title: "Limiter efficiency: partitioned search (16 slices) under a rate limit",
+      params: { ...spec, slices: 16, rounds: plan.b2LimitRounds, ceilingRecordsPerWindow: ceiling }, sandboxStartupMs: sandbox.startupMs, runs,
+      medians: { limited: { ceilingUse: use, failedRequests: failed, status429, steadyWindows: uses[0]?.windows.length ?? 0 } },
+      rows: [
+        { bench: `2b 16 slices, limit ${plan.b2Limit}/10 s`, metric: `share of ceiling (${fmt(plan.b2Limit)} req × ${PER_PAGE} per window)`, fx: pct(use, 1), sdk: "", ratio: "", target: "≥ 90%", met: check(use >= 0.9) },
+        { bench: "", metric: "failed requests (of which 429)", fx: `${failed} (${status429})`, sdk: "", ratio: "", target: "0", met: check(failed === 0) }
+      ]
+    }
   })
-  const a = summarise(speed.runs, "fx")
-  const b = summarise(speed.runs, "sdk")
-  const ceiling = plan.b2Limit * PER_PAGE // records per 10-s window
-  const uses = limited.runs.map((r) => {
-    const perWindow = (r.measurement.extra["okPerWindow"] ?? []) as ReadonlyArray<number>
-    const okRequests = perWindow.reduce((x, y) => x + y, 0)
-    const steady = steadyWindowUse(perWindow, plan.b2Limit)
-    // requests per window × records per request, as a share of limit × per_page
-    return { ...steady, recordUse: (steady.use * plan.b2Limit * (r.measurement.records / okRequests)) / ceiling, okRequests }
-  })
-  const use = median(uses.map((u) => u.recordUse))
-  const failed = limited.runs.reduce((n, r) => n + r.sandbox.failed, 0)
-  const status429 = limited.runs.reduce((n, r) => n + r.sandbox.status429, 0)
-  const name = `2 partitioned search, ${fmt(plan.b2)} contacts, 100 ms`
-  return {
-    id: "2", title: "Partitioned search export (8 slices) vs the SDK's sequential walk; limiter efficiency (16 slices)",
-    params: { speed: { ...spec, slices: 8, rounds: plan.rounds }, limited: { ...limitSpec, slices: 16, rounds: plan.b2LimitRounds, ceilingRecordsPerWindow: ceiling } },
-    sandboxStartupMs: speed.startupMs + limited.startupMs,
-    runs: [...speed.runs, ...limited.runs],
-    medians: { fx: a, sdk: b, limited: { ceilingUse: use, failedRequests: failed, status429, steadyWindows: uses[0]?.windows.length ?? 0 } },
-    rows: [
-      { bench: name, metric: "records/s (fx: 8 slices)", fx: fmt(a.recordsPerSec), sdk: fmt(b.recordsPerSec), ratio: ratio(a.recordsPerSec, b.recordsPerSec), target: "≥ 6×", met: check(a.recordsPerSec >= 6 * b.recordsPerSec) },
-      { bench: "", metric: "CPU s", fx: fmt(a.cpuSec, 1), sdk: fmt(b.cpuSec, 1), ratio: ratio(a.cpuSec, b.cpuSec), target: "", met: "" },
-      { bench: "", metric: "peak RSS MB", fx: fmt(a.maxRssMB), sdk: fmt(b.maxRssMB), ratio: ratio(a.maxRssMB, b.maxRssMB), target: "", met: "" },
-      { bench: "", metric: "sandbox CPU s (its own process)", fx: fmt(a.sandboxCpuSec, 1), sdk: fmt(b.sandboxCpuSec, 1), ratio: "", target: "", met: "" },
-      { bench: `2b 16 slices, limit ${plan.b2Limit}/10 s`, metric: `share of ceiling (${fmt(plan.b2Limit)} req × ${PER_PAGE} per window)`, fx: pct(use, 1), sdk: "", ratio: "", target: "≥ 90%", met: check(use >= 0.9) },
-      { bench: "", metric: "failed requests (of which 429)", fx: `${failed} (${status429})`, sdk: "", ratio: "", target: "0", met: check(failed === 0) }
-    ]
-  }
 }
 
 // ---- 3. CPU per record, zero latency --------------------------------------------------
@@ -337,6 +343,21 @@ const git = (...args: Array<string>) => {
   }
 }
 
+type BenchId = "1" | "2" | "2b" | "3" | "4" | "5"
+const benches: Record<BenchId, () => Promise<Omit<BenchResult, "durationMs">>> = { "1": bench1, "2": bench2, "2b": bench2b, "3": bench3, "4": bench4, "5": bench5 }
+const order: ReadonlyArray<BenchId> = ["1", "2", "2b", "3", "4", "5"]
+
+/**
+ * Phases run one after another; within a phase, lanes run side by side and the benchmarks
+ * of a lane one after another. 1, 2, 2b and 5 wait on sandbox latency or a rate limit and
+ * leave most of the two cores idle, so they share the first phase (that is what keeps the
+ * full run under 10 minutes); 3 (CPU per record) and 4 (memory) measure the machine
+ * itself and run alone. `--serial` runs every benchmark alone.
+ */
+const phases: ReadonlyArray<ReadonlyArray<ReadonlyArray<BenchId>>> = serial
+  ? order.map((id) => [[id]])
+  : [[["1"], ["2"], ["2b", "5"]], [["3"]], [["4"]]]
+
 const main = async () => {
   for (const pkg of ["core", "streams", "sandbox", "cli"]) {
     if (!existsSync(path.join(root, `packages/${pkg}/dist/index.js`))) throw new Error(`packages/${pkg} is not built: run npm run build`)
@@ -344,23 +365,28 @@ const main = async () => {
   const started = new Date()
   const t0 = performance.now()
   const loadStart = os.loadavg()
-  log(`intercom-fx benchmarks${quick ? " (--quick)" : ""}: ${os.cpus().length} cpus, node ${process.version}, load ${loadStart.map((x) => x.toFixed(2)).join(" ")}`)
-  const benches = [["1", bench1], ["2", bench2], ["3", bench3], ["4", bench4], ["5", bench5]] as const
+  log(`intercom-fx benchmarks${quick ? " (--quick)" : ""}${serial ? " (--serial)" : ""}: ${os.cpus().length} cpus, node ${process.version}, load ${loadStart.map((x) => x.toFixed(2)).join(" ")}`)
   const results: Array<BenchResult> = []
-  for (const [id, bench] of benches) {
-    if (only !== undefined && !only.has(id)) continue
+  const runBench = async (id: BenchId) => {
     const b0 = performance.now()
     log(`[${id}] starting (${fmt((b0 - t0) / 1000)} s in, load ${os.loadavg()[0]!.toFixed(2)})`)
-    const result = await bench()
+    const result = await benches[id]()
     results.push({ ...result, durationMs: performance.now() - b0 })
     log(`[${id}] done in ${fmt((performance.now() - b0) / 1000)} s`)
   }
+  for (const phase of phases) {
+    const lanes = phase.map((lane) => lane.filter((id) => only === undefined || only.has(id))).filter((lane) => lane.length > 0)
+    await Promise.all(lanes.map(async (lane) => {
+      for (const id of lane) await runBench(id)
+    }))
+  }
+  results.sort((a, b) => order.indexOf(a.id as BenchId) - order.indexOf(b.id as BenchId))
   const durationMs = performance.now() - t0
   const rows = results.flatMap((r) => r.rows)
   const out = table(rows)
   process.stdout.write(`\n${out}\n\n`)
   const loadEnd = os.loadavg()
-  const summary = `${quick ? "--quick, " : ""}${fmt(durationMs / 1000)} s total; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}; load average ${loadStart[0]!.toFixed(2)} at start, ${loadEnd[0]!.toFixed(2)} at end`
+  const summary = `${quick ? "--quick, " : ""}${serial ? "--serial, " : ""}${fmt(durationMs / 1000)} s total; ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version}; load average ${loadStart[0]!.toFixed(2)} at start, ${loadEnd[0]!.toFixed(2)} at end`
   process.stdout.write(`${summary}\n`)
 
   const date = started.toISOString().slice(0, 10)
@@ -372,6 +398,7 @@ const main = async () => {
     date: started.toISOString(),
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`,
     quick,
+    serial,
     durationSec: durationMs / 1000,
     machine: {
       cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemMB: Math.round(os.totalmem() / 2 ** 20), platform: `${os.platform()} ${os.release()}`,
