@@ -8,6 +8,7 @@
 import * as Effect from "effect/Effect"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as FastValidate from "./internal/fastValidate.js"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH"
 
@@ -60,6 +61,19 @@ export declare namespace Endpoint {
   export type SuccessOf<E> = E extends Endpoint<infer _N, infer _Q, infer _B, infer S> ? S : never
 }
 
+/** `f`'s result, computed on first use. */
+const lazy = <A>(f: () => A): () => A => {
+  let done = false
+  let value: A
+  return () => {
+    if (!done) {
+      value = f()
+      done = true
+    }
+    return value
+  }
+}
+
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"])
 
 const toQueryPairs = (encoded: unknown): ReadonlyArray<readonly [string, string]> => {
@@ -102,8 +116,15 @@ export const make = <
   const query = options.query
   const body = options.body
   const success = options.success ?? Schema.Unknown
-  const encodeQuery = query ? Schema.encodeUnknown(query) : undefined
-  const encodeBody = body ? Schema.encodeUnknown(body) : undefined
+  // Compiled on first use: `Schema.decodeUnknown` builds its parser at once, and the
+  // generated module defines 108 endpoints that a program mostly does not call.
+  const encodeQuery = query ? lazy(() => Schema.encodeUnknown(query)) : undefined
+  const encodeBody = body ? lazy(() => Schema.encodeUnknown(body)) : undefined
+  const decode = lazy(() => Schema.decodeUnknown(success))
+  // Response schemas decode to their input (no transformations): when the compiled check
+  // vouches for a body, it is its own decoded value and the decode (a deep copy) is skipped.
+  // Otherwise the decode runs, and its ParseError says what is wrong.
+  const isSame = lazy(() => FastValidate.compile(success))
   return {
     _tag: "Endpoint",
     operationId: options.operationId,
@@ -116,10 +137,15 @@ export const make = <
     schemas: { query, body, success },
     encodeQuery: (value) =>
       encodeQuery
-        ? Effect.map(encodeQuery(value ?? {}), toQueryPairs)
+        ? Effect.map(encodeQuery()(value ?? {}), toQueryPairs)
         : Effect.succeed([]),
-    encodeBody: (value) => (encodeBody ? encodeBody(value) : Effect.succeed(undefined)),
-    decodeSuccess: Schema.decodeUnknown(success) as (u: unknown) => Effect.Effect<Schema.Schema.Type<S>, ParseError>
+    encodeBody: (value) => (encodeBody ? encodeBody()(value) : Effect.succeed(undefined)),
+    decodeSuccess: (value) => {
+      const fast = isSame()
+      return fast !== undefined && fast(value)
+        ? Effect.succeed(value as Schema.Schema.Type<S>)
+        : decode()(value) as Effect.Effect<Schema.Schema.Type<S>, ParseError>
+    }
   }
 }
 

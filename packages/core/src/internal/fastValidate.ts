@@ -1,0 +1,399 @@
+/**
+ * A fast path for decoding schemas whose decoded value is the input itself.
+ *
+ * `compile(schema)` turns a schema's AST, once, into a plain predicate with this property:
+ *
+ *   predicate(u) === true  ⇒  `Schema.decodeUnknown(schema)(u)` succeeds, and its result is
+ *                             deep-equal to `u`
+ *
+ * so a caller may skip the decode and use `u` as it is. When the predicate says `false`
+ * nothing is claimed: run the real decode (it yields the value or the precise `ParseError`).
+ * `compile` returns `undefined` when the schema contains a node it cannot vouch for
+ * (transformations, declarations, template literals, …).
+ *
+ * Internally every node compiles to a three-valued check mirroring effect's parser
+ * (`ParseResult.go`, effect 3.x) node by node:
+ *
+ * - `SAME`: the node's decode succeeds and returns a value deep-equal to the input;
+ * - `FAIL`: the node's decode fails;
+ * - `UNKNOWN`: anything else (it may succeed with a different value, or the check does not
+ *   know). Answering `UNKNOWN` is always sound.
+ *
+ * `FAIL` has to be exact too because of unions: effect returns the first member that decodes
+ * (see `union` for the order), so the verdict of a member that comes before the one that
+ * returns the input matters.
+ *
+ * Parse options flow like effect's: a node's `parseOptions` annotation is merged into the
+ * options its subtree sees (that is how `Open` makes nested structs keep unknown properties),
+ * so checks are compiled per (node, options).
+ *
+ * "Deep-equal" is structural equality over plain data: objects whose prototype is
+ * `Object.prototype`, compared by their own properties; dense arrays whose prototype is
+ * `Array.prototype`; primitives by value. Inputs outside that (class instances, null-prototype
+ * objects, sparse arrays, an own `__proto__` key) are answered `UNKNOWN`. Not detected: own
+ * non-enumerable properties (decode would copy them as enumerable); `JSON.parse` never makes
+ * those. Refinement filters are called on the input rather than on the decoded copy, which
+ * is the same as long as a filter looks at the value's structure, not its identity.
+ *
+ * @internal
+ */
+import type { ParseOptions } from "effect/SchemaAST"
+import * as AST from "effect/SchemaAST"
+
+const FAIL = 0
+const SAME = 1
+const UNKNOWN = 2
+type Verdict = typeof FAIL | typeof SAME | typeof UNKNOWN
+type Check = (u: unknown) => Verdict
+
+/** The options effect's parser passes down: the caller's, merged with annotations on the way. */
+interface Options extends ParseOptions {
+  readonly isEffectAllowed?: boolean
+}
+
+const hasOwn = Object.prototype.hasOwnProperty
+const getPrototypeOf = Object.getPrototypeOf
+const ObjectPrototype = Object.prototype
+const ArrayPrototype = Array.prototype
+
+// ---- which schemas qualify --------------------------------------------------------------
+
+/** Whether every node reachable from `ast` (through suspensions too) has a check. */
+const supported = (ast: AST.AST, seen: Set<AST.AST>): boolean => {
+  if (seen.has(ast)) return true
+  seen.add(ast)
+  switch (ast._tag) {
+    case "Literal":
+    case "UniqueSymbol":
+    case "UndefinedKeyword":
+    case "NeverKeyword":
+    case "UnknownKeyword":
+    case "AnyKeyword":
+    case "VoidKeyword":
+    case "StringKeyword":
+    case "NumberKeyword":
+    case "BooleanKeyword":
+    case "BigIntKeyword":
+    case "SymbolKeyword":
+    case "ObjectKeyword":
+    case "Enums":
+      return true
+    case "Refinement":
+      return supported(ast.from, seen)
+    case "Suspend":
+      return supported(ast.f(), seen)
+    case "Union":
+      return ast.types.every((member) => supported(member, seen))
+    case "TupleType":
+      // Elements and at most one rest element (tuples and arrays); elements after a rest are not mirrored.
+      return ast.rest.length <= 1 &&
+        ast.elements.every((element) => supported(element.type, seen)) &&
+        ast.rest.every((rest) => supported(rest.type, seen))
+    case "TypeLiteral":
+      return ast.propertySignatures.every((ps) =>
+        // decode writes `output[name] = …`, and assigning `__proto__` sets the prototype instead
+        ps.name !== "__proto__" && typeof ps.name === "string" && supported(ps.type, seen)
+      ) &&
+        ast.indexSignatures.every((is) => isStringParameter(is.parameter) && supported(is.type, seen))
+    case "Declaration":
+    case "Transformation":
+    case "TemplateLiteral":
+      return false
+  }
+}
+
+/** Index signatures keyed by strings (effect reads their keys with `Object.keys`). */
+const isStringParameter = (parameter: AST.Parameter): boolean =>
+  parameter._tag === "StringKeyword" || (parameter._tag === "Refinement" && isStringParameter(parameter.from))
+
+// ---- checks -----------------------------------------------------------------------------
+
+const optionsKey = (options: Options | undefined): string =>
+  options === undefined
+    ? ""
+    : `${options.errors}|${options.onExcessProperty}|${options.propertyOrder}|${options.exact}|${options.isEffectAllowed}`
+
+const memo = new WeakMap<AST.AST, Map<string, Check>>()
+
+/** Mirrors effect's `goMemo`: the node's parse-options annotation applies to it and below. */
+const check = (ast: AST.AST, outer: Options | undefined): Check => {
+  let byOptions = memo.get(ast)
+  if (byOptions === undefined) {
+    byOptions = new Map()
+    memo.set(ast, byOptions)
+  }
+  const key = optionsKey(outer)
+  const known = byOptions.get(key)
+  if (known !== undefined) return known
+  // Placeholder for cycles through Suspend (only reached lazily, after this returns).
+  let compiled: Check | undefined
+  byOptions.set(key, (u) => compiled!(u))
+  const annotation = AST.getParseOptionsAnnotation(ast)
+  const options: Options | undefined = annotation._tag === "Some"
+    ? (outer === undefined ? annotation.value : { ...outer, ...annotation.value })
+    : outer
+  const raw = compileNode(ast, options)
+  // With a decoding fallback, a failing decode can still succeed (with the fallback's value).
+  compiled = AST.getDecodingFallbackAnnotation(ast)._tag === "Some"
+    ? (u) => raw(u) === SAME ? SAME : UNKNOWN
+    : raw
+  byOptions.set(key, compiled)
+  return compiled
+}
+
+const same: Check = () => SAME
+const fail: Check = () => FAIL
+const fromPredicate = (predicate: (u: unknown) => boolean): Check => (u) => predicate(u) ? SAME : FAIL
+
+const compileNode = (ast: AST.AST, options: Options | undefined): Check => {
+  switch (ast._tag) {
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => u === literal ? SAME : FAIL
+    }
+    case "UniqueSymbol": {
+      const symbol = ast.symbol
+      return (u) => u === symbol ? SAME : FAIL
+    }
+    case "UndefinedKeyword":
+      return (u) => u === undefined ? SAME : FAIL
+    case "NeverKeyword":
+      return fail
+    case "UnknownKeyword":
+    case "AnyKeyword":
+    case "VoidKeyword":
+      return same
+    case "StringKeyword":
+      return (u) => typeof u === "string" ? SAME : FAIL
+    case "NumberKeyword": // any number, NaN and ±Infinity included (Predicate.isNumber)
+      return (u) => typeof u === "number" ? SAME : FAIL
+    case "BooleanKeyword":
+      return (u) => typeof u === "boolean" ? SAME : FAIL
+    case "BigIntKeyword":
+      return (u) => typeof u === "bigint" ? SAME : FAIL
+    case "SymbolKeyword":
+      return (u) => typeof u === "symbol" ? SAME : FAIL
+    case "ObjectKeyword": // returned as it is
+      return fromPredicate((u) => (typeof u === "object" && u !== null) || typeof u === "function")
+    case "Enums": {
+      const values = ast.enums.map(([, value]) => value)
+      return fromPredicate((u) => values.includes(u as string | number))
+    }
+    case "Refinement": {
+      // decode: the `from` decode, then the refinement's own filter on its result
+      const from = check(ast.from, options)
+      const filterOptions = options ?? AST.defaultParseOption
+      return (u) => {
+        const verdict = from(u)
+        if (verdict !== SAME) return verdict
+        return ast.filter(u, filterOptions, ast)._tag === "None" ? SAME : FAIL
+      }
+    }
+    case "Suspend": {
+      let target: Check | undefined
+      return (u) => (target ??= check(ast.f(), options))(u)
+    }
+    case "Union":
+      return union(ast, options)
+    case "TupleType":
+      return tuple(ast, options)
+    case "TypeLiteral":
+      return typeLiteral(ast, options)
+    case "Declaration":
+    case "Transformation":
+    case "TemplateLiteral":
+      return () => UNKNOWN // `compile` never gets here: `supported` rules these out
+  }
+}
+
+/**
+ * Whether effect's union parser files this member under a literal discriminator (mirrors
+ * `ParseResult.getLiterals`: required properties or elements whose encoded type is a literal).
+ */
+const hasTags = (ast: AST.AST): boolean => {
+  switch (ast._tag) {
+    case "Declaration": {
+      const surrogate = AST.getSurrogateAnnotation(ast)
+      return surrogate._tag === "Some" && hasTags(surrogate.value)
+    }
+    case "TypeLiteral":
+      return ast.propertySignatures.some((ps) => !ps.isOptional && AST.isLiteral(AST.encodedAST(ps.type)))
+    case "TupleType":
+      return ast.elements.some((element) => !element.isOptional && AST.isLiteral(AST.encodedAST(element.type)))
+    case "Refinement":
+      return hasTags(ast.from)
+    case "Suspend":
+      return hasTags(ast.f())
+    case "Transformation":
+      return hasTags(ast.from)
+    default:
+      return false
+  }
+}
+
+/**
+ * effect's union decode returns the first candidate that decodes. Without discriminators
+ * the candidates are the members in order, so the first member that does not fail decides.
+ * With them, effect's search tree puts the members whose discriminator matches the input
+ * first (and leaves out the others, which fail anyway): then every member that does not
+ * fail must return the input, and at least one must decode.
+ */
+const union = (ast: AST.Union, options: Options | undefined): Check => {
+  const members = ast.types.map((member) => check(member, options))
+  const count = members.length
+  if (!ast.types.some(hasTags)) {
+    return (u) => {
+      for (let i = 0; i < count; i++) {
+        const v = members[i]!(u)
+        if (v !== FAIL) return v
+      }
+      return FAIL
+    }
+  }
+  return (u) => {
+    let verdict: Verdict = FAIL
+    for (let i = 0; i < count; i++) {
+      const v = members[i]!(u)
+      if (v === UNKNOWN) return UNKNOWN
+      if (v === SAME) verdict = SAME
+    }
+    return verdict
+  }
+}
+
+/** Arrays and tuples: effect's TupleType parser (elements, then one rest element). */
+const tuple = (ast: AST.TupleType, options: Options | undefined): Check => {
+  const elements = ast.elements.map((element) => check(element.type, options))
+  const optional = ast.elements.map((element) => element.isOptional)
+  const rest = ast.rest.length === 1 ? check(ast.rest[0]!.type, options) : undefined
+  const required = optional.filter((isOptional) => !isOptional).length
+  const count = elements.length
+  return (u) => {
+    if (!Array.isArray(u)) return FAIL
+    const length = u.length
+    if (length < required) return FAIL
+    if (rest === undefined && length > count) return FAIL
+    let verdict: Verdict = getPrototypeOf(u) === ArrayPrototype ? SAME : UNKNOWN
+    for (let i = 0; i < length; i++) {
+      const element = i < count ? elements[i]! : rest!
+      const value = u[i]
+      let v = element(value)
+      if (v === FAIL) return FAIL
+      // a hole decodes to a present `undefined`
+      if (value === undefined && !(i in u)) v = UNKNOWN
+      if (v === UNKNOWN) verdict = UNKNOWN
+    }
+    return verdict
+  }
+}
+
+interface Property {
+  readonly name: string
+  readonly isOptional: boolean
+  readonly check: Check
+}
+
+/** Structs and records: effect's TypeLiteral parser. */
+const typeLiteral = (ast: AST.TypeLiteral, options: Options | undefined): Check => {
+  if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
+    // `{}`: anything but null and undefined, returned as it is
+    return (u) => (u === null || u === undefined ? FAIL : SAME)
+  }
+  const properties: ReadonlyArray<Property> = ast.propertySignatures.map((ps) => ({
+    name: ps.name as string,
+    isOptional: ps.isOptional,
+    check: check(ps.type, options)
+  }))
+  const names = new Set(properties.map((p) => p.name))
+  const indexes = ast.indexSignatures.map((is) => ({ key: check(is.parameter, options), value: check(is.type, options) }))
+  const excess = options?.onExcessProperty ?? "ignore" // "preserve" copies them, "ignore" drops them, "error" fails
+  const exact = options?.exact === true
+  const propertyCount = properties.length
+  const indexCount = indexes.length
+
+  /** Whether a key is named or matches an index signature (effect's `expected`); UNKNOWN if it cannot tell. */
+  const expected = (key: PropertyKey): Verdict => {
+    if (typeof key !== "string") return FAIL
+    if (names.has(key)) return SAME
+    let verdict: Verdict = FAIL
+    for (let i = 0; i < indexCount; i++) {
+      const v = indexes[i]!.key(key)
+      if (v === SAME) return SAME
+      if (v === UNKNOWN) verdict = UNKNOWN
+    }
+    return verdict
+  }
+
+  return (u) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
+    let verdict: Verdict = getPrototypeOf(u) === ObjectPrototype && !hasOwn.call(u, "__proto__") ? SAME : UNKNOWN
+    const record = u as Record<string, unknown>
+
+    if (excess !== "preserve") {
+      const keys = Reflect.ownKeys(record)
+      for (let i = 0; i < keys.length; i++) {
+        const v = expected(keys[i]!)
+        if (v === SAME) continue
+        if (v === UNKNOWN) verdict = UNKNOWN
+        else if (excess === "error") return FAIL
+        else verdict = UNKNOWN // dropped from the output
+      }
+    }
+
+    for (let i = 0; i < propertyCount; i++) {
+      const property = properties[i]!
+      let v: Verdict
+      if (hasOwn.call(record, property.name)) {
+        v = property.check(record[property.name])
+      } else if (property.isOptional) {
+        continue
+      } else if (exact) {
+        return FAIL
+      } else {
+        // decoded as `undefined`, and then present in the output
+        v = property.check(undefined)
+        if (v === SAME) v = UNKNOWN
+      }
+      if (v === FAIL) return FAIL
+      if (v === UNKNOWN) verdict = UNKNOWN
+    }
+
+    if (indexCount > 0) {
+      const keys = Object.keys(record)
+      for (let j = 0; j < indexCount; j++) {
+        const index = indexes[j]!
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!
+          const k = index.key(key)
+          if (k === FAIL) continue // not this signature's key: effect skips it
+          if (k === UNKNOWN) {
+            verdict = UNKNOWN
+            continue
+          }
+          const v = index.value(record[key])
+          if (v === FAIL) return FAIL
+          if (v === UNKNOWN) verdict = UNKNOWN
+        }
+      }
+    }
+    return verdict
+  }
+}
+
+// ---- entry point ------------------------------------------------------------------------
+
+/**
+ * The predicate for a schema (or AST) decoded with the given options, or `undefined` when
+ * the schema has a node without a check. `true` means: decoding succeeds and returns the
+ * input unchanged (deep-equal), so the input can be used as the decoded value.
+ */
+export const compile = (
+  schema: { readonly ast: AST.AST } | AST.AST,
+  options?: ParseOptions
+): ((u: unknown) => boolean) | undefined => {
+  const ast: AST.AST = "ast" in schema ? schema.ast : schema
+  if (!supported(ast, new Set())) return undefined
+  // Schema.decodeUnknown passes the caller's options with `isEffectAllowed: true`
+  const root = check(ast, { ...options, isEffectAllowed: true })
+  return (u) => root(u) === SAME
+}
