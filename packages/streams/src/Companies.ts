@@ -1,8 +1,8 @@
 /**
  * Companies as streams: the list (`POST /companies/list`, page numbers, at most 10,000
  * companies), `GET /companies` with its filters (tag, segment, name, company_id), the
- * scroll (`GET /companies/scroll`, every company; see `Paginate.scroll` for restarts and
- * slow consumers), and a company's contacts and segments. Pages are decoded once by
+ * scroll (`GET /companies/scroll`, every company; see `Paginate.scroll` for failures,
+ * restarts and slow consumers), and a company's contacts and segments. Pages are decoded once by
  * core's generated schema (unknown properties kept).
  *
  * @since 0.1.0
@@ -67,12 +67,17 @@ export const filter = (options: Filter): Stream.Stream<Company, E, R> => {
 export type ScrollOptions = Omit<Paginate.ScrollOptions<Schemas.CompanyScroll, Company, R>, "fetch" | "items" | "id">
 
 /**
- * Every company through the scroll API. Restarts a broken scroll without emitting an id
- * twice, waits while another scroll is open, prefetches ahead of the consumer and fails
- * with `Paginate.ScrollExpired` if the consumer is so slow the scroll would expire.
- * One chunk per scroll page.
+ * Every company through the scroll API, each once, ending only when every page from the
+ * first to the end page is proven read. Asks again with the same `scroll_param` after a
+ * failure that may not have advanced the scroll, starts new passes after the documented
+ * restart 500 (emitting only companies not seen yet), waits while another scroll is open
+ * and prefetches ahead of the consumer. Fails with `Paginate.ScrollIncomplete` when
+ * Intercom keeps breaking the scroll, and with `Paginate.ScrollExpired` if the consumer
+ * is so slow the scroll would expire. One chunk per scroll page. See `Paginate.scroll`.
  */
-export const scroll = (options: ScrollOptions = {}): Stream.Stream<Company, E | Paginate.ScrollExpired, R> =>
+export const scroll = (
+  options: ScrollOptions = {}
+): Stream.Stream<Company, E | Paginate.ScrollExpired | Paginate.ScrollIncomplete, R> =>
   Paginate.scroll<Schemas.CompanyScroll, Company, R>({
     ...options,
     fetch: (param, call) =>

@@ -24,6 +24,7 @@ import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
@@ -238,8 +239,27 @@ export class ScrollExpired extends Schema.TaggedError<ScrollExpired>()("ScrollEx
   }
 }
 
+/**
+ * The scroll could not be proven complete: `passes` passes over it (each a new scroll from
+ * the start) did not, together, read every page from the first to the end page without a
+ * gap, because Intercom kept breaking the scroll or failing requests. The `emitted` items
+ * were emitted once each, but others may be missing. Thrown instead of ending as if done.
+ */
+export class ScrollIncomplete extends Schema.TaggedError<ScrollIncomplete>()("ScrollIncomplete", {
+  passes: Schema.Number,
+  emitted: Schema.Number,
+  /** Pages proven contiguous from the start of the scroll. */
+  provenPages: Schema.Number,
+  /** Why the last pass ended. */
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `scroll incomplete: ${this.passes} passes over the scroll could not read it from start to end without a gap (${this.emitted} items so far, the first ${this.provenPages} pages proven; last pass: ${this.reason}); Intercom kept failing mid-scroll: run the export again later`
+  }
+}
+
 /** Failures of the paginators beyond `IntercomError`. */
-export type PaginateError = ScrollExpired
+export type PaginateError = ScrollExpired | ScrollIncomplete
 
 /** The part of a scroll response the paginator reads. */
 export interface ScrollResponse {
@@ -250,10 +270,23 @@ export interface ScrollOptions<Res, A, R> {
   /** Fetches one scroll page; none for the first request. Called with retries disabled. */
   readonly fetch: (scrollParam: Option.Option<string>, options: Client.CallOptions) => Effect.Effect<Res, IntercomError.IntercomError, R>
   readonly items: (response: Res) => ReadonlyArray<A>
-  /** The identity of an item, for emitting none twice across restarts. */
+  /** The identity of an item, for emitting none twice across passes (and for page fingerprints). */
   readonly id: (item: A) => string
-  /** Consecutive restarts after a broken scroll that bring no new items before giving up (default 5). */
+  /**
+   * Passes in a row that add nothing to the proof of completeness (no new certain link
+   * between pages) before giving up with `ScrollIncomplete` (default 20). Generous on
+   * purpose: when Intercom breaks 10 % of scroll requests, a pass over 20 pages gets
+   * through only one time in eight, and every pass must start from the beginning.
+   */
   readonly maxRestarts?: number
+  /** Passes in all before giving up with `ScrollIncomplete` (default 100). */
+  readonly maxPasses?: number
+  /**
+   * How to retry a request whose outcome is uncertain (a 5xx other than the documented
+   * restart, a broken connection, a cut-short body) with the same `scroll_param`
+   * (default: 200 ms doubling, 5 retries, 6.2 s in all: well inside the one-minute limit).
+   */
+  readonly retry?: Schedule.Schedule<unknown, IntercomError.IntercomError>
   /** Pages fetched ahead of the consumer (default 4). */
   readonly prefetch?: number
   /** How to wait while another scroll is open (default: every 5 s for up to 75 s). */
@@ -262,7 +295,42 @@ export interface ScrollOptions<Res, A, R> {
   readonly idleLimit?: Duration.DurationInput
 }
 
-/** The documented "restart the scroll" failure, or any other failure after which the scroll cannot be trusted. */
+/** The documented "… Please restart the scroll operation." 500: this scroll is dead, only a new one can follow. */
+export const isScrollRestart = (error: IntercomError.IntercomError): boolean =>
+  error._tag === "ServerError" && error.errors.some((item) => /restart the scroll/i.test(item.message))
+
+/**
+ * What a failed scroll request means for the scroll:
+ *
+ * - `retry`: the request may or may not have advanced the scroll (a 5xx, a connection
+ *   broken after the request was sent, a body cut short): ask again with the same param;
+ *   a page may have been lost in between.
+ * - `retryCertain`: the request provably never reached the server (connection refused):
+ *   ask again, nothing was lost.
+ * - `restart`: this scroll cannot be continued: the documented restart 500; a 404 for the
+ *   param (expired, or ended by an end page whose response was lost); a timeout or a 504,
+ *   after which the request may still be running on the server and could advance the
+ *   scroll behind our back (so its param is not used again).
+ * - `fatal`: anything else (auth, bad request, a body of the wrong shape): fail the stream.
+ */
+export type ScrollFailure = "retry" | "retryCertain" | "restart" | "fatal"
+
+export const classifyScrollFailure = (error: IntercomError.IntercomError, continuing: boolean): ScrollFailure => {
+  switch (error._tag) {
+    case "ServerError":
+      return isScrollRestart(error) || error.status === 504 ? "restart" : "retry"
+    case "TransportError":
+      return error.reachedServer ? "retry" : "retryCertain"
+    case "TimeoutError":
+      return "restart"
+    case "NotFound":
+      return continuing ? "restart" : "fatal"
+    default:
+      return "fatal"
+  }
+}
+
+/** @deprecated A scroll now tells failures apart; see `classifyScrollFailure`. */
 export const isScrollBroken = (error: IntercomError.IntercomError): boolean =>
   error._tag === "ServerError" || error._tag === "TransportError" || error._tag === "TimeoutError"
 
@@ -280,37 +348,146 @@ const defaultBusyRetry: Schedule.Schedule<unknown, IntercomError.IntercomError> 
   Schedule.upTo("75 seconds")
 )
 
-type ScrollState =
-  | { readonly _tag: "Start"; readonly restarts: number }
-  | { readonly _tag: "Continue"; readonly param: string; readonly restarts: number; readonly lastAt: number }
+const defaultRetry: Schedule.Schedule<unknown, IntercomError.IntercomError> = Schedule.exponential("200 millis").pipe(
+  Schedule.intersect(Schedule.recurs(5))
+)
+
+/** The fingerprint of one scroll page: count, first and last id, and a hash of every id (FNV-1a). */
+export const scrollPageKey = (ids: ReadonlyArray<string>): string => {
+  let hash = 0x811c9dc5
+  for (const id of ids) {
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+    hash = Math.imul(hash ^ 0x1f, 0x01000193)
+  }
+  return `${ids.length}:${ids[0] ?? ""}:${ids[ids.length - 1] ?? ""}:${(hash >>> 0).toString(36)}`
+}
 
 /**
- * Items of `GET /companies/scroll`, surviving what the API documents:
+ * The proof that a scroll was read completely, built across passes. Pages are known by
+ * their fingerprint (`scrollPageKey`); a *certain link* `A → B` says page B was the answer
+ * to the request made right after page A arrived, with no failure in between that could
+ * have advanced the scroll (`START → first page`, `last page → END` on the empty end
+ * page). The scroll is complete when certain links lead from `START` to `END`: every
+ * page on that chain has been received, and nothing lies between two linked pages.
  *
- * - A broken scroll (the documented HTTP 500 "… Please restart the scroll operation.",
- *   and also transport failures and timeouts, after which the page position is unknown)
- *   restarts from the beginning (giving up after `maxRestarts` restarts in a row that
- *   bring no new items); items whose id was already
- *   emitted are dropped, so no id is emitted twice. The set of emitted ids is kept in
- *   memory for the life of the stream.
- * - "scroll already exists" (another scroll of the app is open) is retried on
- *   `busyRetry`, by default every 5 s for up to 75 s (an abandoned scroll expires after
- *   a minute), then fails with the API's error.
+ * If a page gets a second, different successor, the order changed between passes: the
+ * links of earlier passes are dropped and the proof restarts from this pass's links.
+ * Memory: one short string pair per page.
+ */
+export class ScrollChain {
+  static readonly START = "^"
+  static readonly END = "$"
+  private readonly after = new Map<string, string>()
+  private thisPass: Array<readonly [string, string]> = []
+  /** How often the order was seen to change (links dropped). */
+  conflicts = 0
+
+  /** A new pass begins (its links are the ones kept if the order changes). */
+  newPass(): void {
+    this.thisPass = []
+  }
+
+  /** Records a certain link; whether it was new. */
+  link(from: string, to: string): boolean {
+    const known = this.after.get(from)
+    this.thisPass.push([from, to])
+    if (known === to) return false
+    if (known !== undefined) {
+      this.conflicts++
+      this.after.clear()
+      for (const [a, b] of this.thisPass) this.after.set(a, b)
+    }
+    this.after.set(from, to)
+    return true
+  }
+
+  /** The pages proven contiguous from the start, and whether the chain reaches the end. */
+  walk(): { readonly pages: number; readonly complete: boolean } {
+    const visited = new Set<string>()
+    let at = ScrollChain.START
+    for (;;) {
+      const next = this.after.get(at)
+      if (next === undefined || visited.has(next)) return { pages: visited.size, complete: false }
+      if (next === ScrollChain.END) return { pages: visited.size, complete: true }
+      visited.add(next)
+      at = next
+    }
+  }
+
+  get complete(): boolean {
+    return this.walk().complete
+  }
+
+  /** Certain links known. */
+  get size(): number {
+    return this.after.size
+  }
+}
+
+type ScrollState =
+  | { readonly _tag: "Start"; readonly pass: number; readonly stalled: number }
+  | {
+    readonly _tag: "Continue"
+    readonly pass: number
+    readonly stalled: number
+    readonly param: string
+    /** The fingerprint of the last page of this pass. */
+    readonly prev: string
+    readonly lastAt: number
+    /** Whether this pass added a certain link. */
+    readonly progressed: boolean
+  }
+
+/**
+ * Items of `GET /companies/scroll`, each emitted once, ending only when the whole scroll
+ * is proven read, surviving what the API documents:
+ *
+ * - A request whose outcome is uncertain (a 5xx other than the documented restart, a
+ *   connection broken after sending, a body cut short) is asked again with the same
+ *   `scroll_param` (`retry`, by default 5 times within 6.2 s, well inside the one-minute
+ *   idle limit). This keeps the server's scroll alive, but the lost response may have
+ *   carried a page, so the pages before and after the failure are not known to be
+ *   adjacent.
+ * - The documented HTTP 500 "… Please restart the scroll operation.", a 404 for the param
+ *   (e.g. the lost response was the empty end page, which kills the param), a timeout or
+ *   a 504 (the request may still be running), or retries used up: the pass ends and a new
+ *   scroll starts from the beginning. Items already emitted are not emitted again (the set
+ *   of emitted ids is kept in memory for the life of the stream).
+ * - Completeness is proven with a `ScrollChain` of certain page-to-page links gathered
+ *   over all passes; the stream ends as soon as certain links lead from the first page to
+ *   the empty end page (possibly mid-pass: the server's scroll is then left to expire
+ *   within a minute). A pass that adds no certain link is a stall; after `maxRestarts`
+ *   stalls in a row or `maxPasses` passes in all, the stream fails with
+ *   `ScrollIncomplete`, never ends as if done.
+ * - "scroll already exists" (another scroll of the app is open, e.g. one whose first
+ *   response was lost) is retried on `busyRetry`, by default every 5 s for up to 75 s (an
+ *   abandoned scroll expires after a minute), then fails with the API's error.
  * - 429s wait for the window to reset and retry the same page (the server did not
- *   advance the scroll).
+ *   advance the scroll; the link stays certain).
  * - Slow consumers: pages are prefetched ahead by a background fiber into a buffer of
  *   `prefetch` pages, so a consumer that is briefly slow does not stall the scroll. If
  *   the buffer stays full so long that the scroll param would expire (`idleLimit`), the
  *   stream fails with `ScrollExpired` rather than sending a dead param or ending early.
+ *
+ * Assumptions: the scroll's order is stable across passes (Intercom's is: companies in a
+ * fixed order, 100 per page), and a failed request is not still being processed after
+ * its failure is seen (true of responses and broken connections; timeouts and 504s are
+ * not trusted and end the pass). If the order is not stable, page fingerprints do not
+ * line up, the chain does not close and the stream fails with `ScrollIncomplete` rather
+ * than losing items; companies created or deleted during the export may or may not be
+ * included, as with any listing.
  */
 export const scroll = <Res extends ScrollResponse, A, R>(
   options: ScrollOptions<Res, A, R>
-): Stream.Stream<A, IntercomError.IntercomError | ScrollExpired, R> =>
+): Stream.Stream<A, IntercomError.IntercomError | ScrollExpired | ScrollIncomplete, R> =>
   Stream.suspend(() => {
     const seen = new Set<string>()
-    const maxRestarts = options.maxRestarts ?? 5
+    const chain = new ScrollChain()
+    const maxStalls = options.maxRestarts ?? 20
+    const maxPasses = options.maxPasses ?? 100
     const idleLimit = Duration.toMillis(Duration.decode(options.idleLimit ?? "55 seconds"))
     const busyRetry = options.busyRetry ?? defaultBusyRetry
+    const retry = options.retry ?? defaultRetry
     const call: Client.CallOptions = { maxAttempts: 1 }
 
     /** One request; a 429 waits for the window and asks again with the same param. */
@@ -321,59 +498,115 @@ export const scroll = <Res extends ScrollResponse, A, R>(
             Effect.zipRight(Effect.sleep(wait ?? Duration.seconds(1)), request(param))))
       )
 
-    const first: Effect.Effect<Res, IntercomError.IntercomError, R> = request(Option.none()).pipe(
-      Effect.retry({ schedule: busyRetry, while: isScrollBusy })
-    )
+    /**
+     * One page, asked again with the same param after uncertain failures. `certain`: no
+     * failure before the answer could have advanced the scroll. Left: the pass is over.
+     */
+    const page = (param: Option.Option<string>) =>
+      Effect.suspend(() => {
+        const continuing = Option.isSome(param)
+        let certain = true
+        const once = request(param).pipe(
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              // A first page is the start of a new scroll whatever failed before it.
+              if (continuing && classifyScrollFailure(error, continuing) === "retry") certain = false
+            })
+          )
+        )
+        const retried = Effect.retry(once, {
+          schedule: retry,
+          while: (error) => {
+            const kind = classifyScrollFailure(error, continuing)
+            return kind === "retry" || kind === "retryCertain"
+          }
+        })
+        const asked = continuing ? retried : Effect.retry(retried, { schedule: busyRetry, while: isScrollBusy })
+        return asked.pipe(
+          Effect.map((response) => Either.right({ response, certain })),
+          Effect.catchAll((error) =>
+            classifyScrollFailure(error, continuing) === "fatal"
+              ? Effect.fail(error)
+              : Effect.succeed(Either.left(error))
+          )
+        )
+      })
+
+    const emitted = () => seen.size
+
+    /** The pass is over without proof: start another, or give up. */
+    const passOver = (
+      state: ScrollState,
+      progressed: boolean,
+      reason: string
+    ): Effect.Effect<readonly [ReadonlyArray<A>, Option.Option<ScrollState>], ScrollIncomplete> =>
+      Effect.gen(function*() {
+        const stalled = progressed ? 0 : state.stalled + 1
+        const proven = chain.walk().pages
+        if (stalled > maxStalls || state.pass >= maxPasses) {
+          return yield* Effect.fail(new ScrollIncomplete({ passes: state.pass, emitted: emitted(), provenPages: proven, reason }))
+        }
+        yield* Effect.logWarning("scroll pass ended before the end was proven; starting a new pass from the beginning").pipe(
+          Effect.annotateLogs({ pass: state.pass, stalled, emitted: emitted(), provenPages: proven, reason })
+        )
+        chain.newPass()
+        return [[], Option.some<ScrollState>({ _tag: "Start", pass: state.pass + 1, stalled })] as const
+      })
 
     const step = (
       state: ScrollState
-    ): Effect.Effect<readonly [ReadonlyArray<A>, Option.Option<ScrollState>], IntercomError.IntercomError | ScrollExpired, R> =>
+    ): Effect.Effect<readonly [ReadonlyArray<A>, Option.Option<ScrollState>], IntercomError.IntercomError | ScrollExpired | ScrollIncomplete, R> =>
       Effect.gen(function*() {
         if (state._tag === "Continue") {
           const now = yield* Clock.currentTimeMillis
           if (now - state.lastAt > idleLimit) {
-            return yield* Effect.fail(new ScrollExpired({ idleMillis: now - state.lastAt, emitted: seen.size }))
+            return yield* Effect.fail(new ScrollExpired({ idleMillis: now - state.lastAt, emitted: emitted() }))
           }
         }
-        const attempt = yield* Effect.either(state._tag === "Start" ? first : request(Option.some(state.param)))
-        if (attempt._tag === "Left") {
-          const error = attempt.left
-          if (isScrollBroken(error) && state.restarts < maxRestarts) {
-            yield* Effect.logWarning("scroll broken; restarting from the beginning").pipe(
-              Effect.annotateLogs({ restarts: state.restarts + 1, emitted: seen.size, error: error.message })
-            )
-            return [[], Option.some<ScrollState>({ _tag: "Start", restarts: state.restarts + 1 })] as const
-          }
-          return yield* Effect.fail(error)
+        const continuing = state._tag === "Continue"
+        const progressedBefore = continuing && state.progressed
+        const answer = yield* page(continuing ? Option.some(state.param) : Option.none())
+        if (answer._tag === "Left") {
+          return yield* passOver(state, progressedBefore, oneLine(answer.left.message))
         }
-        const response = attempt.right
+        const { certain, response } = answer.right
         const found = options.items(response)
-        const fresh = found.filter((item) => {
-          const id = options.id(item)
+        const ids = found.map(options.id)
+        const fresh = found.filter((_, i) => {
+          const id = ids[i] ?? ""
           if (seen.has(id)) return false
           seen.add(id)
           return true
         })
-        const param = response.scroll_param
-        if (found.length === 0 || param === undefined || param === null || param === "") {
-          return [fresh, Option.none()] as const
+        const key = found.length === 0 ? ScrollChain.END : scrollPageKey(ids)
+        const prev = continuing ? state.prev : ScrollChain.START
+        const progressed = (certain && chain.link(prev, key)) || progressedBefore
+        if (chain.complete) return [fresh, Option.none()] as const
+        const param = response.scroll_param || (continuing ? state.param : "")
+        if (key === ScrollChain.END || param === "") {
+          const reason = key === ScrollChain.END
+            ? "reached the end page after a failure that may have lost a page"
+            : "a first page without a scroll_param"
+          const over = yield* passOver(state, progressed, reason)
+          return [fresh, over[1]] as const
         }
         const lastAt = yield* Clock.currentTimeMillis
-        // Only restarts that bring nothing new count against `maxRestarts`: a pass that got
-        // further than every earlier one is progress, however often the scroll broke before.
-        const restarts = fresh.length > 0 ? 0 : state.restarts
-        return [fresh, Option.some<ScrollState>({ _tag: "Continue", param, restarts, lastAt })] as const
+        return [fresh, Option.some<ScrollState>({ _tag: "Continue", pass: state.pass, stalled: state.stalled, param, prev: key, lastAt, progressed })] as const
       })
 
-    const scrollPages = Stream.paginateEffect<ScrollState, ReadonlyArray<A>, IntercomError.IntercomError | ScrollExpired, R>(
-      { _tag: "Start", restarts: 0 },
-      step
-    )
+    const scrollPages = Stream.paginateEffect<
+      ScrollState,
+      ReadonlyArray<A>,
+      IntercomError.IntercomError | ScrollExpired | ScrollIncomplete,
+      R
+    >({ _tag: "Start", pass: 1, stalled: 0 }, step)
     return scrollPages.pipe(
       Stream.buffer({ capacity: options.prefetch ?? 4 }),
       Stream.mapConcatChunk((found) => Chunk.fromIterable(found))
     )
   })
+
+const oneLine = (text: string): string => text.replace(/\s+/g, " ").slice(0, 300)
 
 /** Reads an `IntercomError` out of an unknown failure of a raw request body decode. */
 export const decodeWith = <A, I>(schema: Schema.Schema<A, I>, site: { readonly operation: string; readonly method: string; readonly path: string }) =>
