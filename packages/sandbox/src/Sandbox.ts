@@ -20,6 +20,8 @@ export interface SandboxOptions {
   readonly contacts?: number
   readonly companies?: number
   readonly conversations?: number
+  /** Seeded help center articles (default 20; listed 50 per page). */
+  readonly articles?: number
   readonly seed?: number
   /** Requests per 10-second window (Intercom's default 10,000/min = 1,667); 0 turns limiting off. */
   readonly rateLimit?: number
@@ -66,7 +68,8 @@ export const start = (options: SandboxOptions = {}): Effect.Effect<SandboxInfo, 
         seed: options.seed ?? defaults.seed,
         contacts,
         companies: options.companies ?? Math.max(10, Math.min(50_000, Math.ceil(contacts / 10))),
-        conversations: options.conversations ?? Math.max(20, Math.min(5_000, Math.ceil(contacts / 5)))
+        conversations: options.conversations ?? Math.max(20, Math.min(5_000, Math.ceil(contacts / 5))),
+        ...(options.articles === undefined ? {} : { articles: options.articles })
       },
       {
         rateLimit: options.rateLimit ?? defaults.rateLimit,

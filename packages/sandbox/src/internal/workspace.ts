@@ -16,6 +16,8 @@ export interface WorkspaceSize {
   readonly contacts: number
   readonly companies: number
   readonly conversations: number
+  /** Seeded help center articles (default 20). */
+  readonly articles?: number
 }
 
 /** A data export job; status advances one step per status poll. */
@@ -211,7 +213,7 @@ export class Workspace {
       order: k, created_at: SEED_START, updated_at: SEED_START, description: `${name} articles`,
       icon: "book", parent_id: null, help_center_id: 1, default_locale: "en", translated_content: null
     }))
-    this.articles = Array.from({ length: 20 }, (_, k) => ({
+    this.articles = Array.from({ length: size.articles ?? 20 }, (_, k) => ({
       type: "article", id: String(500 + k), workspace_id: APP_ID, title: `How to ${["start", "pay", "integrate", "debug"][k % 4]} #${k}`,
       description: "A seeded article", body: `<p>Article body ${k}</p>`, author_id: this.adminIds[k % 8] ?? 0,
       state: k % 5 === 0 ? "draft" : "published", created_at: SEED_START + k * 86_400, updated_at: SEED_START + k * 86_400,

@@ -4,6 +4,7 @@
  */
 import { Effect, Schema } from "effect"
 import { apiError, badRequest } from "../errors.js"
+import { perPage } from "../paging.js"
 import { APP_ID, type Json, type JsonObject } from "../workspace.js"
 import { decode, findBy, indexOr404, mutated, nowSec, ok, r, replaceAt, type Ctx, type P } from "./common.js"
 
@@ -208,8 +209,21 @@ const writeNewsItem = (ctx: Ctx, p: P | undefined) =>
     return yield* ok(item)
   })
 
+/** Articles by page number (`page`, `per_page`, default 50). */
+const listArticles = (ctx: Ctx) =>
+  Effect.gen(function*() {
+    const all = ctx.state.ws.articles
+    const per = yield* perPage(ctx.query.get("per_page"), 50)
+    const page = Number(ctx.query.get("page") ?? "1")
+    if (!Number.isInteger(page) || page < 1) return yield* Effect.fail(badRequest("page must be a positive integer", "page"))
+    return yield* ok({
+      type: "list", pages: { type: "pages", page, per_page: per, total_pages: Math.max(1, Math.ceil(all.length / per)) },
+      total_count: all.length, data: all.slice((page - 1) * per, page * per)
+    })
+  })
+
 export const contentRoutes = [
-  r("GET", "/articles", (ctx) => ok({ type: "list", pages: { type: "pages", page: 1, per_page: 50, total_pages: 1 }, total_count: ctx.state.ws.articles.length, data: [...ctx.state.ws.articles] })),
+  r("GET", "/articles", listArticles),
   r("POST", "/articles", createArticle),
   r("GET", "/articles/search", searchArticles),
   r("GET", "/articles/{id}", (ctx, p) => findBy(ctx.state.ws.articles, p.id ?? "", "not_found", "Resource Not Found")),
