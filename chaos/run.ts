@@ -4,8 +4,10 @@
  * asserts on timing. Scenarios, their sizes and seeds:
  *
  * - faults: `export contacts` (listing), `--query` (search) and `--parallel 3` (partitioned
- *   search) of a 20,000-contact sandbox injecting 5xx=0.1,reset=0.02,truncate=0.01,429=0.02,
- *   for several sandbox seeds each: exactly the expected ids, none missing, none repeated.
+ *   search) of a 20,000-contact sandbox, `export companies` (the scroll: 2,000 companies,
+ *   20 scroll pages) and `export articles` (page numbers: 2,000 articles, 40 pages), the
+ *   sandbox injecting 5xx=0.1,reset=0.02,truncate=0.01,429=0.02, for several sandbox seeds
+ *   each: exactly the expected ids, none missing, none repeated.
  * - crash-export / crash-tag: kill -9 at seeded progress lines, then --resume.
  * - bad-input: the whole table (the fast `npm test` runs a subset).
  * - load: a bulk tag of 10,000 contacts against 500 requests per 10 s: 0 failed (≈ 3.5 min,
@@ -14,7 +16,8 @@
  *   probe now passes), and the probes of fixed ones, which must pass ("regressions").
  *
  * Flags: `--seeds N` (fault seeds per export kind, default 5), `--contacts N` (default
- * 20000), `--only name,name` (scenario groups: faults, crash, bad-input, load, known-bugs).
+ * 20000), `--companies N` and `--articles N` (default: contacts / 10 each), `--only
+ * name,name` (scenario groups: faults, crash, bad-input, load, known-bugs).
  * Exit code 1 when any scenario that is not a known bug fails.
  */
 import { spawn } from "node:child_process"
@@ -35,6 +38,8 @@ const flag = (name: string): string | undefined => {
 }
 const seedsPerKind = Number(flag("seeds") ?? 5)
 const contacts = Number(flag("contacts") ?? 20_000)
+const companies = Number(flag("companies") ?? Math.ceil(contacts / 10))
+const articles = Number(flag("articles") ?? Math.ceil(contacts / 10))
 const only = flag("only")?.split(",")
 const wanted = (group: string) => only === undefined || only.includes(group)
 
@@ -115,10 +120,11 @@ const load = async () => {
 /** Item 1: one lane per export kind (fault decisions follow the request order of one sandbox). */
 const faults = async () => {
   const lane = async (kind: FaultExportKind) => {
-    const started = await sandbox({ contacts, seed: 1, rateLimit: 0 })
+    const started = await sandbox({ contacts, companies, articles, seed: 1, rateLimit: 0 })
     const cwd = dir()
+    const size = kind === "scroll" ? `${companies} companies` : kind === "pages" ? `${articles} articles` : `${contacts} contacts`
     for (const seed of faultSeeds) {
-      await scenario("faults", `${kind} export, ${contacts} contacts, seed ${seed}`, async () => {
+      await scenario("faults", `${kind} export, ${size}, seed ${seed}`, async () => {
         const report = await faultExport({ info: started.info, cwd, seed, kind, transcript, extraEnv: { INTERCOM_MAX_ATTEMPTS: "8" } })
         if (report.faults === 0) report.problems.push("no faults were injected")
         for (const name of Fs.readdirSync(cwd)) Fs.rmSync(Path.join(cwd, name), { force: true })
@@ -126,7 +132,7 @@ const faults = async () => {
       })
     }
   }
-  await Promise.all((["list", "search", "parallel"] as const).map(lane))
+  await Promise.all((["list", "search", "parallel", "scroll", "pages"] as const).map(lane))
 }
 
 /** Item 3: kill -9 then --resume, export and bulk tag, several seeds and formats. */
@@ -186,10 +192,14 @@ const knownBugs = async () => {
     const report = await faultExport({ info: started.info, cwd, seed: 55, kind: "scroll", faults: "scroll=0.1", transcript })
     return { problems: report.problems }
   })
-  await scenario("known-bugs", "scroll export under the issue's faults loses nothing", async () => {
+  await scenario("regressions", "scroll export under the issue's faults loses nothing", async () => {
     const report = await faultExport({ info: started.info, cwd, seed: 56, kind: "scroll", transcript })
-    return { problems: report.problems }
-  }, "streams Paginate.scroll: under the full fault mix (5xx 10 %, resets) restarts can exhaust the budget; each transport fault also leaves a scroll open for 60 s")
+    return { problems: report.problems, detail: `${report.records} records, ${report.faults} faulted requests` }
+  })
+  await scenario("regressions", "scroll export under the issue's faults and the documented 500 (scroll=0.05)", async () => {
+    const report = await faultExport({ info: started.info, cwd, seed: 57, kind: "scroll", faults: `scroll=0.05,5xx=0.1,reset=0.02,truncate=0.01,429=0.02`, transcript })
+    return { problems: report.problems, detail: `${report.records} records, ${report.faults} faulted requests` }
+  })
   await scenario("regressions", "export to stdout under faults: stdout is only NDJSON", async () => {
     await configure(started.info, { faults: "5xx=0.3" })
     const result = await cli(["export", "contacts", "--fields", "id"], { env: envFor(started.info), cwd, transcript })
@@ -206,26 +216,38 @@ const knownBugs = async () => {
     })
     return { problems: [...(result.code === 0 ? [] : [`exit ${result.code}: ${lines(result.stderr).slice(-1).join("")}`]), ...idProblems("tagged", await taggedContactIds(started.info, "empty-journal"), expected)] }
   })
-  await scenario("known-bugs", "export --resume after a kill between the rename and the journal's removal", async () => {
-    const work = dir()
-    const args = ["export", "contacts", "--fields", "id", "--out", "x.ndjson", "--progress", "lines"]
-    await configure(started.info, { latencyMs: 20 })
-    const killed = await cli(args, { env: envFor(started.info), cwd: work, killAfterProgress: 1, transcript })
-    await configure(started.info, { latencyMs: 0 })
-    const journal = Path.join(work, ".x.ndjson.intercom-fx.journal")
-    if (!killed.killed || !Fs.existsSync(journal)) return { problems: ["setup: the first run was not killed mid-way"] }
-    const saved = Fs.readFileSync(journal)
-    const done = await cli([...args, "--resume"], { env: envFor(started.info), cwd: work, transcript })
-    if (done.code !== 0) return { problems: [`setup: resume exit ${done.code}`] }
-    const complete = Fs.readFileSync(Path.join(work, "x.ndjson"))
-    Fs.writeFileSync(journal, saved) // the state a kill right after the rename leaves
-    const again = await cli([...args, "--resume"], { env: envFor(started.info), cwd: work, transcript })
-    const problems: Array<string> = []
-    if (again.code !== 0) problems.push(`exit ${again.code}: ${lines(again.stderr).slice(-1).join("")}`)
-    if (!Fs.readFileSync(Path.join(work, "x.ndjson")).equals(complete)) problems.push("the finished file changed")
-    if (ndjsonIds(complete.toString("utf8")).length !== 2000) problems.push("setup: incomplete export")
-    return { problems }
-  }, "streams Export: a mid-run journal with no partial file but a complete final file (a state Export itself no longer leaves: it journals finished before renaming) is refused rather than taken as done")
+  // A kill at the end of an export leaves one of two states: the `finished` line journaled
+  // but the partial file not yet renamed, or renamed but the journal not yet removed. Both
+  // are built here from a real mid-run journal plus the `finished` line Export writes, and
+  // --resume must finish them without touching the records.
+  for (const renamed of [false, true]) {
+    await scenario("regressions", `export --resume after a kill ${renamed ? "between the rename and the journal's removal" : "between journaling finished and the rename"}`, async () => {
+      const work = dir()
+      const args = ["export", "contacts", "--fields", "id", "--out", "x.ndjson", "--progress", "lines"]
+      await configure(started.info, { latencyMs: 20 })
+      const killed = await cli(args, { env: envFor(started.info), cwd: work, killAfterProgress: 1, transcript })
+      await configure(started.info, { latencyMs: 0 })
+      const out = Path.join(work, "x.ndjson")
+      const journal = Path.join(work, ".x.ndjson.intercom-fx.journal")
+      const partial = Path.join(work, ".x.ndjson.intercom-fx.partial")
+      if (!killed.killed || !Fs.existsSync(journal)) return { problems: ["setup: the first run was not killed mid-way"] }
+      const saved = Fs.readFileSync(journal, "utf8")
+      const done = await cli([...args, "--resume"], { env: envFor(started.info), cwd: work, transcript })
+      if (done.code !== 0) return { problems: [`setup: resume exit ${done.code}`] }
+      const complete = Fs.readFileSync(out)
+      const count = ndjsonIds(complete.toString("utf8")).length
+      if (count !== 2000) return { problems: ["setup: incomplete export"] }
+      Fs.writeFileSync(journal, `${saved.endsWith("\n") ? saved : `${saved}\n`}${JSON.stringify({ _tag: "finished", bytes: complete.length, count })}\n`)
+      if (!renamed) Fs.renameSync(out, partial)
+      const again = await cli([...args, "--resume"], { env: envFor(started.info), cwd: work, transcript })
+      const problems: Array<string> = []
+      if (again.code !== 0) problems.push(`exit ${again.code}: ${lines(again.stderr).slice(-1).join("")}`)
+      if (!Fs.existsSync(out) || !Fs.readFileSync(out).equals(complete)) problems.push("the finished file is not the complete export")
+      if (Fs.existsSync(journal)) problems.push("the journal is left behind")
+      if (Fs.existsSync(partial)) problems.push("the partial file is left behind")
+      return { problems }
+    })
+  }
   await scenario("regressions", "export to a pipe closed early (| head): no stack trace", async () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, "export", "contacts"], { env: { PATH: process.env.PATH ?? "", ...envFor(started.info) }, stdio: ["ignore", "pipe", "pipe"] })

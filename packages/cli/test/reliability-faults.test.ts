@@ -1,8 +1,9 @@
 /**
  * Issue #9, faults: exports from a sandbox injecting 5xx, connection resets, truncated
  * bodies and spurious 429s hold exactly the expected ids, none missing, none repeated —
- * listing, search and partitioned search, over two seeds (the chaos run: 20,000 contacts,
- * more seeds, and the scroll). Retry logs are on (--log-level debug) and must not show the token.
+ * listing, search, partitioned search, the companies scroll (1,000 companies: 10 scroll
+ * pages) and page numbers (500 articles: 10 pages) (the chaos run: 20,000 contacts and
+ * more seeds). Retry logs are on (--log-level debug) and must not show the token.
  */
 import * as Fs from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -14,7 +15,7 @@ const transcript: Array<string> = []
 let cwd: string
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ contacts: 2000, seed: 3, rateLimit: 0 })
+  sandbox = await startSandbox({ contacts: 2000, companies: 1000, articles: 500, seed: 3, rateLimit: 0 })
   cwd = tempDir()
 })
 
@@ -26,7 +27,14 @@ afterAll(async () => {
 })
 
 describe("exports under 5xx=0.1,reset=0.02,truncate=0.01,429=0.02", () => {
-  const runs: ReadonlyArray<readonly [number, FaultExportKind]> = [[3, "list"], [3, "search"], [917_504_017, "parallel"]]
+  const runs: ReadonlyArray<readonly [number, FaultExportKind]> = [
+    [3, "list"],
+    [3, "search"],
+    [917_504_017, "parallel"],
+    [3, "scroll"],
+    [917_504_017, "scroll"],
+    [3, "pages"]
+  ]
   for (const [seed, kind] of runs) {
     it(`${kind} export, seed ${seed}: exactly the expected ids`, async () => {
       const report = await faultExport({ info: sandbox.info, cwd, seed, kind, transcript })

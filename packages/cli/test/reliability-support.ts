@@ -183,6 +183,18 @@ export const allCompanyIds = async (info: Sandbox.SandboxInfo): Promise<Array<st
   }
 }
 
+/** Every article id, page by page (page numbers, 50 per page, no faults expected). */
+export const allArticleIds = async (info: Sandbox.SandboxInfo): Promise<Array<string>> => {
+  const ids: Array<string> = []
+  for (let page = 1; ; page++) {
+    const body = await api(info, "GET", `/articles?page=${page}&per_page=50`)
+    const data = list(field(body, "data"))
+    for (const record of data) ids.push(String(field(record, "id")))
+    const total = Number(field(field(body, "pages"), "total_pages"))
+    if (data.length === 0 || !(page < total)) return ids
+  }
+}
+
 export const tagIdByName = async (info: Sandbox.SandboxInfo, name: string): Promise<string | undefined> => {
   const found = list(field(await api(info, "GET", "/tags"), "data")).find((tag) => field(tag, "name") === name)
   return found === undefined ? undefined : String(field(found, "id"))
@@ -595,7 +607,11 @@ export const pool = async <A>(limit: number, tasks: ReadonlyArray<() => Promise<
 
 export const issueFaults = "5xx=0.1,reset=0.02,truncate=0.01,429=0.02"
 
-export type FaultExportKind = "list" | "search" | "parallel" | "scroll"
+/**
+ * `list`: contacts by cursor; `search`: a contact search; `parallel`: the search split in
+ * three; `scroll`: companies through the scroll API; `pages`: articles by page number.
+ */
+export type FaultExportKind = "list" | "search" | "parallel" | "scroll" | "pages"
 
 export interface FaultExportReport {
   readonly kind: FaultExportKind
@@ -630,11 +646,15 @@ export const faultExport = async (options: {
     ? await allContactIds(info)
     : kind === "scroll"
     ? await allCompanyIds(info)
+    : kind === "pages"
+    ? await allArticleIds(info)
     : await searchIds(info, query)
   await configure(info, { faults: options.faults ?? issueFaults })
   const out = `${kind}-${options.seed}.ndjson`
   const args = kind === "scroll"
     ? ["export", "companies"]
+    : kind === "pages"
+    ? ["export", "articles"]
     : kind === "list"
     ? ["export", "contacts"]
     : ["export", "contacts", "--query", "role = user", ...(kind === "parallel" ? ["--parallel", "3"] : [])]
