@@ -12,7 +12,9 @@
  *   first error (items in flight finish or are interrupted; none start after).
  * - Resume: `resumable` appends each finished item to a journal (id, outcome, error
  *   tag), fsync'd per item; a rerun skips ids already `ok`/`skipped` and retries the
- *   failed ones.
+ *   failed ones. A job that ends (however: done, failed, interrupted) with no item
+ *   recorded `ok`/`skipped`, by it or an earlier run, has nothing to resume and removes
+ *   its journal; one that records any is kept.
  * - A cold client (no rate-limit headers seen yet) runs the first item alone before
  *   going concurrent, so the budget is known before many fibers start.
  *
@@ -173,7 +175,15 @@ export const run = <A, E, R, B, R2>(
  * them as `Skipped` with reason "already done (journal)" and `journaled` saying what the
  * journal recorded) and retries failed ones. An item whose operation completed is
  * journaled even when the job is interrupted at that moment. With a `key`, the journal's
- * first line names the job and a journal of another job fails with `JournalMismatch`.
+ * first line names the job and a journal of another job fails with `JournalMismatch`
+ * (and is left as it is).
+ *
+ * When the stream ends (done, failed or interrupted) and the journal records no item as
+ * `ok` or `skipped` (from this run or an earlier one), there is nothing a rerun could skip,
+ * so the journal is removed: a job whose first request fails (a rejected token, an
+ * unreachable host) leaves no journal holding only its header or failures. The journal
+ * is still created before the first item, so an unwritable path fails before any write,
+ * and a `kill -9` leaves a journal the next run accepts.
  */
 export const resumable = <A, E, R, B, R2>(
   items: Stream.Stream<A, E, R>,
@@ -182,6 +192,12 @@ export const resumable = <A, E, R, B, R2>(
 ): Stream.Stream<Outcome<A, B>, E | BulkFailed | SinkError | JournalMismatch, R | R2 | FileSystem.FileSystem> =>
   Stream.unwrapScoped(
     Effect.gen(function*() {
+      /** The journal is this job's (checked or started here), so it may be removed. */
+      let ours = false
+      /** Some item is recorded `ok`/`skipped`: a rerun would skip it, so the journal is kept. */
+      let recorded = false
+      // Added before the journal is opened, so it runs after the journal's file is closed.
+      yield* Effect.addFinalizer(() => ours && !recorded ? Effect.ignore(Journal.remove(options.journal)) : Effect.void)
       const journal = yield* Journal.open(options.journal, Schema.Union(JournalHeader, JournalEntry))
       const header = journal.entries.find((entry) => "bulk" in entry)
       if (options.key !== undefined) {
@@ -194,13 +210,21 @@ export const resumable = <A, E, R, B, R2>(
       for (const entry of journal.entries) {
         if ("id" in entry && entry.outcome !== "failed") done.set(entry.id, entry.outcome)
       }
+      ours = true
+      recorded = done.size > 0
       const step = (item: A): Effect.Effect<Outcome<A, B>, SinkError, R2> => {
         const id = options.id(item)
         const journaled = done.get(id)
         if (journaled !== undefined) return Effect.succeed({ _tag: "Skipped", id, item, reason: "already done (journal)", journaled })
         // Only the operation itself can be interrupted: once it has completed, its outcome is journaled.
         return Effect.uninterruptibleMask((restore) =>
-          Effect.tap(attemptWith(operation, options.id, restore)(item), (outcome) => journal.append([entryOf(outcome)])))
+          Effect.tap(attemptWith(operation, options.id, restore)(item), (outcome) =>
+            Effect.zipRight(
+              journal.append([entryOf(outcome)]),
+              Effect.sync(() => {
+                if (outcome._tag !== "Failed") recorded = true
+              })
+            )))
       }
       return runSteps(items, step, options.concurrency ?? 8).pipe(Stream.mapEffect(failFastWith(options.failFast)))
     })

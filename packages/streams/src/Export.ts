@@ -24,12 +24,20 @@
  * - The journal's first line names the export (`key`: e.g. the resource and query) and
  *   the format; resuming a different export from it fails with `ExportMismatch`. It
  *   holds cursors, counts and ids, never the access token.
+ * - A run that fails or is interrupted before any page is journaled (a rejected token or
+ *   an unreachable host on the first request, Ctrl-C during it) leaves nothing to resume,
+ *   so it removes the partial file and the journal it opened. Once a page is journaled
+ *   (by this run or an earlier one) both are kept whatever happens, and a journal of
+ *   another export is never touched. Both files are still created before the first
+ *   request, so a place that cannot be written fails before anything is fetched, and a
+ *   `kill -9` (no clean-up) leaves a state the next run resumes from.
  *
  * @since 0.2.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -249,6 +257,16 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       yield* fs.remove(partial, { force: true }).pipe(Effect.mapError(fromPlatformError(partial, "remove")))
     }
 
+    /** The journal is this export's (checked or started by this run): its files may be discarded. */
+    let ours = false
+    /** The journal records a page (or the end): there is something to resume, keep both files. */
+    let progress = false
+    /** A run that ends before its first journaled page has nothing to resume: no file is left behind. */
+    const discard = Effect.zipRight(
+      fs.remove(partial, { force: true }).pipe(Effect.ignore),
+      Journal.remove(journalPath).pipe(Effect.ignore)
+    )
+
     const written = yield* Effect.scoped(Effect.gen(function*() {
       const journal = yield* Journal.open(journalPath, Entry)
       const state = replay(journal.entries)
@@ -264,6 +282,8 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       } else {
         yield* journal.append([{ _tag: "start", key, format: options.format }])
       }
+      ours = true
+      progress = journal.entries.some((entry) => entry._tag !== "start")
       const resumed = Option.isSome(state.started)
       const summary = (bytes: number, count: number, pages: number, skipped: number): Summary => ({
         path: out, bytes, written: count, pages, resumed, skipped
@@ -316,6 +336,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
             ...Option.match(ids(kept), { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
           }
           yield* journal.append([entry])
+          progress = true
           if (options.onPage !== undefined) yield* options.onPage({ written: count, added: records.length })
           return !full
         })
@@ -334,8 +355,12 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       }
       bytes += yield* write(trailer(options.format, count, csv, chosen))
       yield* journal.append([{ _tag: "finished", bytes, count }])
+      progress = true
       return summary(bytes, count, pages, skipped)
-    }))
+    })).pipe(
+      // After the scope, so both files are closed before they are removed.
+      Effect.onExit((exit) => Exit.isFailure(exit) && ours && !progress ? discard : Effect.void)
+    )
 
     // Finished: move the partial file into place (unless a previous run already did), then drop the journal.
     const partialThere = yield* fs.exists(partial).pipe(Effect.mapError(fromPlatformError(partial, "check")))

@@ -3,7 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
-import { Effect, Layer, Stream } from "effect"
+import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
 import { Bulk, Contacts, Partition, Search, Workspace } from "../src/index.js"
 import { idsOf, sandboxLayer } from "./helpers.js"
 
@@ -64,6 +64,64 @@ describe("Bulk", () => {
       expect([...outcomes].filter((o) => o._tag === "Skipped").map((o) => o.id).sort()).toEqual(contacts.slice(0, 4).sort())
       for (const id of contacts) expect(yield* taggedWith(id, tagId)).toBe(true)
     }).pipe(Effect.scoped, Effect.provide(Layer.merge(sandboxLayer({ contacts: 100, seed: 23, rateLimit: 0 }), NodeFileSystem.layer))))
+})
+
+describe("Bulk.resumable leftovers", () => {
+  /** Consumes outcomes as the CLI does: a rejected token stops the job. */
+  const drainStoppingOnAuth = <A, B, E, R>(outcomes: Stream.Stream<Bulk.Outcome<A, B>, E, R>) =>
+    Stream.runForEach(outcomes, (outcome) =>
+      outcome._tag === "Failed" && outcome.error._tag === "Unauthorized" ? Effect.fail(outcome.error) : Effect.void)
+
+  /** Runs `effect` with a client whose token the sandbox rejects (401 on every request). */
+  const withRejectedToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.flatMap(Sandbox.Sandbox, (info) =>
+      Effect.provide(effect, IntercomClient.layer({ accessToken: "revoked-token", baseUrl: info.baseUrl, maxAttempts: 1 })))
+
+  it.live("a job that ends with no item done leaves no journal; one with progress keeps it, even when a resumed run fails at once", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const journal = `${dir}/bulk.journal`
+      const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 8)))
+      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const options = { id: (id: string) => id, concurrency: 2, journal, key: "tag 8" }
+      const job = Bulk.resumable(Stream.fromIterable(contacts), attachTag(tagId), options)
+      const listing = fs.readDirectory(dir)
+
+      // The first write is refused (401): the journal held only its header and a failure; it is removed.
+      expect((yield* Effect.flip(withRejectedToken(drainStoppingOnAuth(job))))._tag).toBe("Unauthorized")
+      expect(yield* listing).toEqual([])
+      // The targets fail before the first item, or there are none, or the job is interrupted mid-write.
+      yield* Effect.flip(Stream.runDrain(Bulk.resumable(Stream.fail("no targets"), attachTag(tagId), options)))
+      expect(yield* listing).toEqual([])
+      yield* Stream.runDrain(Bulk.resumable(Stream.empty, attachTag(tagId), options))
+      expect(yield* listing).toEqual([])
+      const started = yield* Deferred.make<void>()
+      const hanging = (_: string) => Effect.zipRight(Deferred.succeed(started, undefined), Effect.never)
+      const fiber = yield* Effect.fork(Stream.runDrain(Bulk.resumable(Stream.fromIterable(contacts), hanging, options)))
+      yield* Deferred.await(started)
+      yield* Fiber.interrupt(fiber)
+      expect(yield* listing).toEqual([])
+
+      // Three items done, then a resumed run refused at once: the earlier progress is kept as it was.
+      yield* Stream.runDrain(Stream.take(Bulk.resumable(Stream.fromIterable(contacts), attachTag(tagId), { ...options, concurrency: 1 }), 3))
+      const saved = yield* fs.readFileString(journal)
+      expect(saved.split("\n").filter((line) => line.includes("\"ok\""))).toHaveLength(3)
+      expect((yield* Effect.flip(withRejectedToken(drainStoppingOnAuth(job))))._tag).toBe("Unauthorized")
+      expect((yield* fs.readFileString(journal)).startsWith(saved)).toBe(true)
+      yield* Effect.flip(Stream.runDrain(Bulk.resumable(Stream.fail("no targets"), attachTag(tagId), options)))
+      expect((yield* fs.readFileString(journal)).startsWith(saved)).toBe(true)
+      const outcomes = [...yield* Stream.runCollect(job)]
+      expect(outcomes.filter((o) => o._tag === "Skipped").map((o) => o.id).sort()).toEqual(contacts.slice(0, 3).sort())
+      expect(outcomes.filter((o) => o._tag === "Ok").map((o) => o.id).sort()).toEqual(contacts.slice(3).sort())
+      for (const id of contacts) expect(yield* taggedWith(id, tagId)).toBe(true)
+
+      // Another job's journal, even one holding only its header, is refused and left as it is.
+      yield* fs.writeFileString(`${dir}/other.journal`, "{\"bulk\":\"another job\"}\n")
+      const mismatch = yield* Effect.flip(Stream.runDrain(Bulk.resumable(Stream.fromIterable(contacts), attachTag(tagId), { ...options, journal: `${dir}/other.journal` })))
+      expect(mismatch._tag).toBe("JournalMismatch")
+      expect(yield* fs.readFileString(`${dir}/other.journal`)).toBe("{\"bulk\":\"another job\"}\n")
+    }).pipe(Effect.scoped, Effect.provide(Layer.merge(sandboxLayer({ contacts: 100, seed: 24, rateLimit: 0 }), NodeFileSystem.layer))))
 })
 
 describe("Partition", () => {

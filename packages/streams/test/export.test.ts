@@ -1,6 +1,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
+import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
 import { Companies, Contacts, Export, Sink } from "../src/index.js"
@@ -61,6 +62,11 @@ const tamper = (out: string, random: (n: number) => number, journalDamage: "cut"
   })
 
 const text = (path: string) => Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(path))
+
+/** Runs `effect` with a client whose token the sandbox rejects (401 on the first request). */
+const withRejectedToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Sandbox.Sandbox, (info) =>
+    Effect.provide(effect, IntercomClient.layer({ accessToken: "revoked-token", baseUrl: info.baseUrl, maxAttempts: 1 })))
 const ndjsonIds = (body: string) => body.split("\n").filter((l) => l !== "").map((l) => String(JSON.parse(l).id))
 
 describe("Export.run", () => {
@@ -165,4 +171,63 @@ describe("Export.run", () => {
       expect(fresh.resumed).toBe(false)
       expect(ndjsonIds(yield* text(other)).length).toBe(30)
     }).pipe(Effect.scoped, Effect.provide(layer({ contacts: 30, seed: 42, rateLimit: 0 }))))
+
+  it.live("a run that ends before its first page leaves no partial file and no journal; once a page is journaled both are kept, even when a resumed run fails at once", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const source = Export.cursor((startingAfter) => Contacts.pages({ perPage: 9, startingAfter }))
+      const reference = `${dir}/reference.csv`
+      yield* Export.run({ source, format: "csv", out: reference, key: "k" })
+      const expected = yield* text(reference)
+      const listing = Effect.map(fs.readDirectory(dir), (names) => [...names].sort())
+
+      // The first request is refused (401), in every format: nothing is left but the reference.
+      for (const format of ["ndjson", "json", "csv"] as const) {
+        const error = yield* Effect.flip(withRejectedToken(Export.run({ source, format, out: `${dir}/out.${format}`, key: "k" })))
+        expect(error._tag).toBe("Unauthorized")
+        expect(yield* listing).toEqual(["reference.csv"])
+      }
+
+      // Interrupted before its first page: nothing left either.
+      const out = `${dir}/out.csv`
+      const options = { source, format: "csv", out, key: "k" } as const
+      yield* crashAfter(options, 0)
+      expect(yield* listing).toEqual(["reference.csv"])
+
+      // What a kill -9 before the first page leaves (a journal holding only its header, half a page
+      // in the partial file) is resumed from; and a run that fails at once removes it (nothing to resume).
+      const killed = Effect.zipRight(
+        fs.writeFileString(`${out}.journal`, `${JSON.stringify({ _tag: "start", key: "k", format: "csv" })}\n`),
+        fs.writeFileString(`${out}.partial`, "type,id,half a pa")
+      )
+      yield* killed
+      expect((yield* Effect.flip(withRejectedToken(Export.run(options))))._tag).toBe("Unauthorized")
+      expect(yield* listing).toEqual(["reference.csv"])
+      yield* killed
+      expect((yield* Export.run(options)).written).toBe(60)
+      expect(yield* text(out)).toBe(expected)
+      yield* fs.remove(out)
+
+      // Progress from an earlier run: a resumed run refused at once, or interrupted at once, keeps it byte for byte.
+      yield* crashAfter(options, 2)
+      const partial = yield* fs.readFile(`${out}.partial`)
+      const journal = yield* fs.readFile(`${out}.journal`)
+      expect(partial.length).toBeGreaterThan(0)
+      expect((yield* Effect.flip(withRejectedToken(Export.run(options))))._tag).toBe("Unauthorized")
+      yield* crashAfter(options, 0)
+      expect(yield* fs.readFile(`${out}.partial`)).toEqual(partial)
+      expect(yield* fs.readFile(`${out}.journal`)).toEqual(journal)
+      const resumed = yield* Export.run(options)
+      expect(resumed).toMatchObject({ resumed: true, written: 60 })
+      expect(yield* text(out)).toBe(expected)
+      expect(yield* listing).toEqual(["out.csv", "reference.csv"])
+
+      // Another export's journal, even one holding only its header, is refused and left as it is.
+      const other = `${dir}/other.csv`
+      const header = `${JSON.stringify({ _tag: "start", key: "another", format: "csv" })}\n`
+      yield* fs.writeFileString(`${other}.journal`, header)
+      expect((yield* Effect.flip(Export.run({ ...options, out: other })))._tag).toBe("ExportMismatch")
+      expect(yield* text(`${other}.journal`)).toBe(header)
+    }).pipe(Effect.scoped, Effect.provide(layer({ contacts: 60, seed: 43, rateLimit: 0 }))))
 })
