@@ -3,7 +3,7 @@
  * resource's stream from the streams package, into `Export.run` for a file (partial file
  * + journal, resumable, renamed into place at the end) or into a sink on stdout.
  */
-import type * as FileSystem from "@effect/platform/FileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { type IntercomClient, RateLimit } from "@intercom-fx/core"
 import { Export, type Partition, QueryText, Search, Sink } from "@intercom-fx/streams"
 import * as Effect from "effect/Effect"
@@ -77,6 +77,7 @@ export const run = (options: ExportOptions): Effect.Effect<
   FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
 > =>
   Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
     const toStdout = options.out === "-"
     if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
     if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
@@ -112,13 +113,17 @@ export const run = (options: ExportOptions): Effect.Effect<
     const resumedFrom = yield* Ref.make(0)
     const partial = partialPath(options.out)
 
-    const interrupted = Effect.flatMap(Ref.get(written), (records) =>
+    // Export.run removes the partial file and journal of a run that journaled no page: then there is nothing to resume.
+    const kept = toStdout ? Effect.succeed(false) : Effect.orElseSucceed(fs.exists(journalPath(options.out)), () => true)
+    const interrupted = Effect.flatMap(Effect.zip(Ref.get(written), kept), ([records, resumable]) =>
       Effect.sync(() =>
         void process.stderr.write(
           toStdout
             ? `intercom-fx: interrupted after ${records} records\n`
-            : `intercom-fx: interrupted after ${records} records; ${partial} and its journal are kept.\n` +
+            : resumable
+            ? `intercom-fx: interrupted after ${records} records; ${partial} and its journal are kept.\n` +
               "intercom-fx: to continue, rerun the same command with --resume\n"
+            : "intercom-fx: interrupted before the first record was written; nothing to resume\n"
         )
       ))
 

@@ -70,6 +70,13 @@ const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; reado
   complete: booleanAt(record, "tags.has_more") !== true
 })
 
+/**
+ * The distinct ids of an ids file: the first column of each line (a CSV's other columns
+ * and surrounding quotes are dropped); blank lines, `#` comments and an `id` header are
+ * skipped, as is the byte-order mark spreadsheets put first. Any other line is an id, and
+ * one that does not exist fails as its own item. A file with no ids at all is almost
+ * certainly the wrong file, so it is a usage error (before any request).
+ */
 const readIds = (path: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -78,8 +85,11 @@ const readIds = (path: string) =>
         Failure.usage(error._tag === "SystemError" && error.reason === "NotFound" ? `--ids ${path} does not exist` : `cannot read --ids ${path}: ${error.message}`)
       )
     )
-    const ids = text.split(/\r?\n/).map((line) => (line.split(",")[0] ?? "").trim().replace(/^"|"$/g, ""))
+    const ids = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((line) => (line.split(",")[0] ?? "").trim().replace(/^"|"$/g, ""))
       .filter((line) => line !== "" && !line.startsWith("#") && line !== "id")
+    if (ids.length === 0) {
+      return yield* Failure.usage(`--ids ${path} holds no ids (only blank lines, # comments or an "id" header): check the file, one id per line`)
+    }
     return [...new Set(ids)]
   })
 
@@ -147,12 +157,16 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
     )
 
-    // The tag: found by name, created once when tagging (never in a dry run).
+    // The tag: found by name; when tagging (never in a dry run) a missing one is created
+    // once, when the first target arrives, so a selection that turns out empty (a query
+    // that matches nothing, or a search that fails before its first match) leaves no new,
+    // empty tag behind.
     const tagsApi = yield* Tags
     const existing = Option.fromNullable((yield* tagsApi.list()).data?.find((tag) => tag?.name === options.tag)?.id)
-    const tagId: Option.Option<string> = Option.isSome(existing) || action === "untag" || options.dryRun
-      ? existing
-      : Option.fromNullable((yield* tagsApi.create({ name: options.tag })).id)
+    const creates = Option.isNone(existing) && action === "tag" && !options.dryRun
+    const tagIdOnce: Effect.Effect<Option.Option<string>, IntercomError.IntercomError> = creates
+      ? yield* Effect.cached(Effect.map(tagsApi.create({ name: options.tag }), (created) => Option.fromNullable(created.id)))
+      : Effect.succeed(existing)
     const adminId = resource === "conversations" || resource === "tickets"
       ? Option.fromNullable((yield* (yield* Admins).identify()).id).pipe(Option.map(String))
       : Option.none<string>()
@@ -208,6 +222,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const started = (target: Target): Effect.Effect<void, IntercomError.IntercomError | Bulk.Skip> =>
       Effect.uninterruptible(Effect.gen(function*() {
         const record = Option.isSome(target.record) ? target.record.value : yield* fetch(target.id)
+        const tagId = yield* tagIdOnce
         const carried = tagIdsOf(record)
         const has = Option.isSome(tagId) && carried.ids.includes(tagId.value)
         const settled = action === "tag" ? has : Option.isNone(tagId) || (!has && carried.complete)
@@ -216,7 +231,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
         yield* write(target.id, tagId.value)
       }))
 
-    const selected = Stream.interruptWhen(targets, Deferred.await(stop))
+    // Creating the tag is part of taking the first target: if it fails, the job fails (not an item).
+    const selected = Stream.interruptWhen(creates ? Stream.tap(targets, () => tagIdOnce) : targets, Deferred.await(stop))
     const bulk = { id: (target: Target) => target.id, concurrency: options.concurrency }
     if (!options.dryRun && !options.resume) yield* Journal.remove(journalPath)
     const outcomes = options.dryRun
@@ -226,14 +242,19 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const progress = yield* Progress.make(`${action} ${resource}`, options.progress)
     const counts: Counts = { matched: 0, done: 0, already: 0, failed: 0, failures: [] }
 
-    const interrupted = Effect.sync(() =>
-      void process.stderr.write(
-        options.dryRun
-          ? "intercom-fx: interrupted (dry run: nothing was changed)\n"
-          : `intercom-fx: interrupted; finished items are recorded in ${journalPath}.\n` +
-            "intercom-fx: to continue, rerun the same command with --resume\n"
-      )
-    )
+    // Bulk removes a journal that records no finished item: then there is nothing to resume.
+    const kept = options.dryRun ? Effect.succeed(false) : Effect.orElseSucceed(fs.exists(journalPath), () => true)
+    const interrupted = Effect.flatMap(kept, (resumable) =>
+      Effect.sync(() =>
+        void process.stderr.write(
+          options.dryRun
+            ? "intercom-fx: interrupted (dry run: nothing was changed)\n"
+            : resumable
+            ? `intercom-fx: interrupted; finished items are recorded in ${journalPath}.\n` +
+              "intercom-fx: to continue, rerun the same command with --resume\n"
+            : "intercom-fx: interrupted before any item was finished; nothing to resume\n"
+        )
+      ))
 
     // A daemon, so interrupting this command does not interrupt the job before it has
     // journalled what is in flight; it is awaited on interruption below.
