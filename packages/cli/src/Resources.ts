@@ -34,6 +34,7 @@ export type SourceError =
   | IntercomError.IntercomError
   | Search.InvalidQuery
   | Paginate.ScrollExpired
+  | Paginate.ScrollIncomplete
   | Partition.InvalidPartitionCursor
 
 export type Source = Export.Source<unknown, SourceError, IntercomClient.IntercomClient>
