@@ -146,6 +146,8 @@ export const make: Effect.Effect<
       }),
       Effect.withSpan(`intercom.${site.operation}`, {
         kind: "client",
+        // The stack would point into this file; capturing it costs an Error per attempt.
+        captureStackTrace: false,
         attributes: {
           "http.request.method": site.method,
           "url.template": exchange.pathTemplate,

