@@ -143,6 +143,18 @@ describe("FastValidate.compile mirrors effect's decoding", () => {
     expect(sound(S, {})).toBe(true)
   })
 
+  it("asks hasOwnProperty on objects whose prototype may lend values", () => {
+    // (a schema of its own: checks are compiled once per schema, and the one above was compiled while polluted)
+    const S = Schema.Struct({ name: Schema.optionalWith(Schema.String, { exact: true }) })
+    class Lends {
+      get name() {
+        return 42
+      }
+    }
+    // effect sees no own `name`: S decodes the instance (to a plain copy), so the union is not the instance
+    expect(sound(Schema.Union(S, Schema.Unknown), new Lends())).toBe(false)
+  })
+
   it("compiles recursive schemas lazily", () => {
     interface Tree {
       readonly value: number

@@ -386,18 +386,22 @@ const makeReader = (names: ReadonlyArray<string>): (o: Record<string, unknown>) 
 
 /**
  * Reading `o.name` also finds `Object.prototype`'s properties; for names it has (`constructor`,
- * `toString`, …) presence is asked with `hasOwnProperty`. For other names a defined value is
+ * `toString`, …), and for objects with another prototype, presence is asked with `hasOwnProperty`. For other names a defined value is
  * an own one as long as nobody has added properties to `Object.prototype`: `compile`'s
  * predicate checks that on every call (see `prototypeUnchanged`).
  */
 const objectPrototypeKeys = Reflect.ownKeys(ObjectPrototype)
+const arrayPrototypeKeys = Reflect.ownKeys(ArrayPrototype) // an index there would fill holes
 
-const prototypeUnchanged = (): boolean => {
-  const keys = Reflect.ownKeys(ObjectPrototype)
-  if (keys.length !== objectPrototypeKeys.length) return false
-  for (let i = 0; i < keys.length; i++) if (keys[i] !== objectPrototypeKeys[i]) return false
+const sameKeys = (prototype: object, expected: ReadonlyArray<PropertyKey>): boolean => {
+  const keys = Reflect.ownKeys(prototype)
+  if (keys.length !== expected.length) return false
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== expected[i]) return false
   return true
 }
+
+const prototypeUnchanged = (): boolean =>
+  sameKeys(ObjectPrototype, objectPrototypeKeys) && sameKeys(ArrayPrototype, arrayPrototypeKeys)
 
 interface Property {
   readonly name: string
@@ -445,7 +449,10 @@ const typeLiteral = (ast: AST.TypeLiteral, options: Options | undefined): Check 
 
   return (u) => {
     if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
-    let verdict: Verdict = getPrototypeOf(u) === ObjectPrototype && !hasOwn.call(u, "__proto__") ? SAME : UNKNOWN
+    const prototype = getPrototypeOf(u)
+    // Only a plain object is its own copy; other prototypes may also lend values to reads.
+    const plain = prototype === ObjectPrototype
+    let verdict: Verdict = plain && !hasOwn.call(u, "__proto__") ? SAME : UNKNOWN
     const record = u as Record<string, unknown>
 
     if (excess !== "preserve") {
@@ -464,7 +471,7 @@ const typeLiteral = (ast: AST.TypeLiteral, options: Options | undefined): Check 
       const property = properties[i]!
       const value = values[i]
       // own property (effect asks hasOwnProperty), even when its value is undefined
-      const present = property.inherited
+      const present = property.inherited || !plain
         ? hasOwn.call(record, property.name)
         : value !== undefined || hasOwn.call(record, property.name)
       let v: Verdict
