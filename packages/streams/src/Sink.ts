@@ -147,11 +147,16 @@ export const toFile: {
       Effect.gen(function*() {
         const file = yield* fs.open(temp, { flag: "w" }).pipe(Effect.mapError(fromPlatformError(temp, "create")))
         let written = 0
+        // One buffer for every write (each completes before the next chunk is encoded), so
+        // an export does not leave a page-sized ArrayBuffer behind per page for the GC.
+        let buffer = new Uint8Array(0)
         yield* Stream.runForEachChunk(self, (chunk) => {
-          const data = chunkBytes(chunk)
-          if (data.length === 0) return Effect.void
-          written += data.length
-          return file.writeAll(data).pipe(Effect.mapError(fromPlatformError(temp, "write")))
+          const text = Chunk.size(chunk) === 1 ? Chunk.unsafeHead(chunk) : Chunk.join(chunk, "")
+          if (text.length === 0) return Effect.void
+          if (buffer.length < text.length * 3) buffer = new Uint8Array(Math.max(text.length * 3, buffer.length * 2)) // UTF-8: ≤ 3 bytes per UTF-16 unit
+          const length = encoder.encodeInto(text, buffer).written
+          written += length
+          return file.writeAll(buffer.subarray(0, length)).pipe(Effect.mapError(fromPlatformError(temp, "write")))
         })
         yield* file.sync.pipe(Effect.mapError(fromPlatformError(temp, "fsync")))
         return written

@@ -71,6 +71,20 @@ describe("toFile", () => {
       yield* Effect.flip(Sink.toFile(Sink.ndjson(failing), target))
       expect(yield* fs.readFileString(target)).toBe(records.map((r) => `${JSON.stringify(r)}\n`).join(""))
     }).pipe(Effect.provide(NodeFileSystem.layer)))
+
+  it.scoped("writes chunks of any size and script exactly (one encode buffer, reused and grown)", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const target = `${dir}/out.txt`
+      // long then short (a stale tail of the buffer must not be written), multi-byte, several strings in one chunk, empty
+      const pieces = ["é".repeat(5000), "a", "", "日本語 🙂\n", "x".repeat(20_000), "z"]
+      const text = Stream.fromChunks(Chunk.of(pieces[0]!), Chunk.of(pieces[1]!), Chunk.make(pieces[2]!, pieces[3]!), Chunk.of(pieces[4]!), Chunk.of(pieces[5]!))
+      const result = yield* Sink.toFile(text, target)
+      const expected = pieces.join("")
+      expect(yield* fs.readFileString(target)).toBe(expected)
+      expect(result.bytes).toBe(Buffer.byteLength(expected))
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
 })
 
 describe("Journal", () => {
