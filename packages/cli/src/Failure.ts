@@ -66,7 +66,7 @@ export const renderError = (error: unknown): Rendered => {
   if (error instanceof Bulk.JournalMismatch) {
     return usage2(`the journal ${error.journal} belongs to another job: rerun that job's exact command, or drop --resume`)
   }
-  if (error instanceof Paginate.ScrollExpired) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
+  if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
   if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
   if (error instanceof Sandbox.SandboxError) return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error.message)}`) }
   if (isTagged(error, "SystemError") || isTagged(error, "BadArgument")) {

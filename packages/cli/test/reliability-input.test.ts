@@ -80,12 +80,16 @@ describe("ids files", () => {
     expect((await taggedContactIds(sandbox.info, "junk-mix")).sort()).toEqual([...real].sort())
   })
 
-  it("an empty file: nothing matched, nothing tagged, exit 0", async () => {
+  it("an empty file: a usage error naming it (exit 2), no request, no tag", async () => {
     const cwd = dir()
     Fs.writeFileSync(Path.join(cwd, "empty.txt"), "")
+    const before = await stats(sandbox.info)
     const result = await cli(["tag", "contacts", "--tag", "nobody", "--ids", "empty.txt", "--json"], { env: envFor(sandbox.info), cwd, transcript })
-    expect(result.code).toBe(0)
-    expect(lastJson(result.stdout)).toMatchObject({ matched: 0, tagged: 0, failed: 0 })
+    expect(result.code).toBe(2)
+    expect(lines(result.stderr)).toHaveLength(1)
+    expect(result.stderr).toContain("empty.txt")
+    expect(result.stderr).toContain("no ids")
+    expect((await stats(sandbox.info)).requests).toBe(before.requests)
     expect(await taggedContactIds(sandbox.info, "nobody")).toEqual([])
   })
 
