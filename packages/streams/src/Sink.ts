@@ -4,7 +4,8 @@
  *
  * Each record is serialised exactly once (`JSON.stringify` of the decoded record, which
  * keeps fields the schemas don't name). Encoders keep the chunk structure: one page of
- * records becomes one piece of text and one write.
+ * records becomes one chunk of text (NDJSON: a string per line; JSON and CSV: one string)
+ * and one write.
  *
  * `toFile` writes to a temporary file next to the target (`.<name>.<random>.partial`),
  * fsyncs it and renames it over the target only when the stream has completed; on failure
@@ -49,17 +50,14 @@ export interface CsvOptions {
   readonly header?: boolean
 }
 
-/** One JSON document per line. */
+/**
+ * One JSON document per line. A page of records becomes one chunk holding its lines (one
+ * string per record), written at once by `toFile`: no page-sized string is built, which
+ * V8 would allocate straight in the old generation (a large object) and leave there as
+ * garbage until the next full collection.
+ */
 export const ndjson = <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<string, E, R> =>
-  Stream.mapChunks(self, (chunk) => {
-    if (Chunk.isEmpty(chunk)) return Chunk.empty()
-    // Appending (like `json` and `csv`) lets V8 keep the page as a rope of the lines, made flat
-    // once by whoever writes it, instead of a mapped copy of the chunk joined into a new string.
-    const records = Chunk.toReadonlyArray(chunk)
-    let text = ""
-    for (let i = 0; i < records.length; i++) text += `${JSON.stringify(records[i])}\n`
-    return Chunk.of(text)
-  })
+  Stream.mapChunks(self, (chunk) => Chunk.map(chunk, (record) => `${JSON.stringify(record)}\n`))
 
 /** One JSON array holding every record (`[]` when there are none). */
 export const json = <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<string, E, R> =>
@@ -155,13 +153,16 @@ export const toFile: {
         const file = yield* fs.open(temp, { flag: "w" }).pipe(Effect.mapError(fromPlatformError(temp, "create")))
         let written = 0
         // One buffer for every write (each completes before the next chunk is encoded), so
-        // an export does not leave a page-sized ArrayBuffer behind per page for the GC.
+        // an export does not leave a page-sized ArrayBuffer behind per page for the GC; the
+        // chunk's strings are encoded one after the other, never joined into one string.
         let buffer = new Uint8Array(0)
         yield* Stream.runForEachChunk(self, (chunk) => {
-          const text = Chunk.size(chunk) === 1 ? Chunk.unsafeHead(chunk) : Chunk.join(chunk, "")
-          if (text.length === 0) return Effect.void
-          if (buffer.length < text.length * 3) buffer = new Uint8Array(Math.max(text.length * 3, buffer.length * 2)) // UTF-8: ≤ 3 bytes per UTF-16 unit
-          const length = encoder.encodeInto(text, buffer).written
+          let units = 0
+          for (const text of chunk) units += text.length
+          if (units === 0) return Effect.void
+          if (buffer.length < units * 3) buffer = new Uint8Array(Math.max(units * 3, buffer.length * 2)) // UTF-8: ≤ 3 bytes per UTF-16 unit
+          let length = 0
+          for (const text of chunk) length += encoder.encodeInto(text, buffer.subarray(length)).written
           written += length
           return file.writeAll(buffer.subarray(0, length)).pipe(Effect.mapError(fromPlatformError(temp, "write")))
         })
