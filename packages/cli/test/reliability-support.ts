@@ -522,6 +522,7 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--query on companies", args: ["tag", "companies", "--tag", "x", "--query", "name = x"], mentions: ["--ids"] },
   { name: "untaggable resource", args: ["tag", "tags", "--tag", "x", "--ids", "ids.txt"], mentions: ["contacts"], files: { "ids.txt": "a\n" } },
   { name: "--ids missing file", args: ["tag", "contacts", "--tag", "x", "--ids", "missing.txt"], mentions: ["missing.txt", "does not exist"], fast: true },
+  { name: "--ids file with no ids", args: ["tag", "contacts", "--tag", "x", "--ids", "blank.txt"], mentions: ["blank.txt", "no ids"], files: { "blank.txt": "id\n\n# nothing here\n" } },
   { name: "--ids is a directory", args: ["untag", "contacts", "--tag", "x", "--ids", "adir"], mentions: ["adir"], files: { "adir/keep": "" } },
   { name: "request path without /", args: ["request", "GET", "me"], mentions: ["PATH", "/"] },
   { name: "request --data not JSON", args: ["request", "POST", "/contacts", "--data", "{bad"], mentions: ["--data", "JSON"] },
