@@ -106,13 +106,16 @@ export const make: Effect.Effect<
   )
 
   /**
-   * Sends the request and reads its whole body within `timeout`. Only the wait for the
-   * network is timed: parsing runs after it, outside the race `timeoutFail` forks (large
-   * bodies parsed inside that fiber cost about a millisecond more per page, mostly in GC).
+   * Reserves budget, sends the request and reads its whole body, within `timeout`. Parsing
+   * runs after it, outside the fiber `timeoutFail` forks for its race (large bodies parsed
+   * inside that fiber cost about a millisecond more per page, mostly in GC). The
+   * reservation stays in the same fiber right before the send: a fork between them lets a
+   * request reserved at the end of a rate-limit window go out in the next one.
    */
   const receive = (exchange: Exchange, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) => {
     const { site } = exchange
-    return http.execute(request).pipe(
+    const send = config.throttle ? Effect.zipRight(rateLimit.acquire, http.execute(request)) : http.execute(request)
+    return send.pipe(
       Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
       Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error))),
       Effect.flatMap((response): Effect.Effect<{ readonly response: typeof response; readonly body: string | Uint8Array }, IntercomError.TransportError> => {
@@ -140,7 +143,6 @@ export const make: Effect.Effect<
     })
     const withBody = exchange.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, exchange.body)
     return Effect.gen(function*() {
-      if (config.throttle) yield* rateLimit.acquire
       const { body, response } = yield* receive(exchange, withBody, timeout)
       const headers = headersOf(response)
       const snapshot = RateLimit.fromHeaders(headers)
