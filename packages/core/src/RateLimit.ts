@@ -58,6 +58,11 @@ interface Budget {
   readonly probe: "none" | "inFlight" | "answered"
   /** Slots this client has used in the window ending at `last.resetAt`, as far as it knows. */
   readonly used: number
+  /**
+   * Of those, the ones reserved in the window's last `ARRIVAL_MARGIN_MS`: they may reach
+   * the server after its reset and count in the next window, so that window starts with them.
+   */
+  readonly carried: number
   readonly stats: Stats
 }
 
@@ -71,6 +76,14 @@ export const windowMillis = 10_000
 
 // A little past the reset, spread per fiber, so waiters don't all land on the same millisecond.
 const RESET_MARGIN_MS = 25
+
+/**
+ * How late after its reservation a request may reach the server (event-loop delay, the
+ * network, clock skew). A request reserved this close to the end of a window is counted in
+ * that window and in the next: counting it once let late arrivals overfill the next window
+ * into 429s (benchmark 2b, 16 fibers against 100 requests per 10 s).
+ */
+const ARRIVAL_MARGIN_MS = 250
 
 const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
   if (Option.isNone(budget.last)) {
@@ -88,9 +101,13 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
     // A new window began: move the window forward and start counting afresh.
     const windows = Math.floor((now - last.resetAt) / windowMillis) + 1
     const rolled = { ...last, remaining: last.limit, resetAt: last.resetAt + windows * windowMillis }
-    return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used: 1 }]
+    const used = 1 + (windows === 1 ? budget.carried : 0)
+    return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used, carried: 0 }]
   }
-  if (budget.used < last.limit) return [{ _tag: "Go" }, { ...budget, used: budget.used + 1 }]
+  if (budget.used < last.limit) {
+    const late = now >= last.resetAt - ARRIVAL_MARGIN_MS
+    return [{ _tag: "Go" }, { ...budget, used: budget.used + 1, carried: budget.carried + (late ? 1 : 0) }]
+  }
   return [
     { _tag: "Wait", until: last.resetAt },
     { ...budget, stats: { ...budget.stats, throttled: budget.stats.throttled + 1 } }
@@ -100,7 +117,9 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
 const observeSnapshot = (budget: Budget, snapshot: Snapshot): Budget => {
   const serverUsed = Math.max(0, snapshot.limit - snapshot.remaining)
   if (Option.isNone(budget.last) || snapshot.resetAt > budget.last.value.resetAt) {
-    return { ...budget, last: Option.some(snapshot), used: serverUsed }
+    // The next window: requests carried into it may not have reached the server yet.
+    const next = Option.isSome(budget.last) && snapshot.resetAt === budget.last.value.resetAt + windowMillis
+    return { ...budget, last: Option.some(snapshot), used: Math.max(serverUsed, next ? budget.carried : 0), carried: 0 }
   }
   if (snapshot.resetAt < budget.last.value.resetAt) return budget // a late answer from an older window
   // Same window: trust whichever count is higher (other processes may share the app's budget).
@@ -128,6 +147,7 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
     last: Option.none(),
     probe: "none",
     used: 0,
+    carried: 0,
     stats: { throttled: 0, rateLimited: 0 }
   })
   const probeAnswered = yield* Deferred.make<void>()

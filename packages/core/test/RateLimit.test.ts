@@ -28,6 +28,36 @@ describe("RateLimit", () => {
       expect((yield* budget.stats).throttled).toBeGreaterThanOrEqual(2)
     }))
 
+  it.effect("counts a request reserved in a window's last 250 ms in the next window too (it may arrive after the reset)", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 })
+      yield* budget.acquire // t = 0: this window only
+      yield* TestClock.adjust("9900 millis")
+      yield* budget.acquire // t = 9.9 s: may land in the next window
+      yield* TestClock.adjust("200 millis") // t = 10.1 s: the next window, one slot already taken
+      yield* budget.acquire
+      yield* budget.acquire
+      const third = yield* Effect.fork(budget.acquire)
+      yield* TestClock.adjust("5 seconds")
+      expect(third.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(third)
+      expect((yield* budget.stats).throttled).toBe(1)
+    }))
+
+  it.effect("a request reserved early in a window is not carried into the next", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.observe({ limit: 2, remaining: 2, resetAt: 10_000 })
+      yield* budget.acquire
+      yield* budget.acquire // t = 0: both slots of this window
+      yield* TestClock.adjust("10 seconds")
+      yield* budget.acquire
+      yield* budget.acquire // t = 10 s: both slots of the next, without waiting
+      expect((yield* budget.stats).throttled).toBe(0)
+    }))
+
   it.effect("counts what other clients used (the server's remaining is lower than ours)", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
