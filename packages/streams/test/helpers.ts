@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 /** A sandbox with the client (small back-off so fault tests stay fast) and an HttpClient. */
 export const sandboxLayer = (
   options: Sandbox.SandboxOptions,
-  client: { readonly maxAttempts?: number } = {}
+  client: { readonly maxAttempts?: number; readonly timeout?: IntercomConfig.Options["timeout"] } = {}
 ): Layer.Layer<
   IntercomClient.IntercomClient | RateLimit.RateLimit | Sandbox.Sandbox | HttpClient.HttpClient,
   Sandbox.SandboxError | IntercomConfig.InvalidConfig
@@ -18,7 +18,7 @@ export const sandboxLayer = (
       IntercomClient.layer({
         accessToken: info.token,
         baseUrl: info.baseUrl,
-        timeout: "20 seconds",
+        timeout: client.timeout ?? "20 seconds",
         baseDelay: "5 millis",
         maxDelay: "50 millis",
         maxAttempts: client.maxAttempts ?? 8

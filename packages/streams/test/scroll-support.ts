@@ -2,11 +2,11 @@
  * Support for the scroll tests: a sandbox and client for runs under the TestClock, and a
  * driver that moves the TestClock only while the code under test waits on it.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { IntercomClient, type IntercomConfig, type RateLimit } from "@intercom-fx/core"
-import { Sandbox } from "@intercom-fx/sandbox"
-import { Chunk, Effect, Exit, Fiber, Layer, Option, TestClock } from "effect"
+import type { IntercomClient, IntercomConfig, RateLimit } from "@intercom-fx/core"
+import type { Sandbox } from "@intercom-fx/sandbox"
+import { Chunk, Effect, Exit, Fiber, type Layer, Option, TestClock } from "effect"
+import { sandboxLayer } from "./helpers.js"
 
 /**
  * A sandbox and a client for TestClock runs: the sandbox is built inside the test, so its
@@ -19,20 +19,7 @@ export const sandboxOnTestClock = (
 ): Layer.Layer<
   IntercomClient.IntercomClient | RateLimit.RateLimit | Sandbox.Sandbox | HttpClient.HttpClient,
   Sandbox.SandboxError | IntercomConfig.InvalidConfig
-> => {
-  const intercom = Layer.unwrapEffect(
-    Effect.map(Sandbox.Sandbox, (info) =>
-      IntercomClient.layer({
-        accessToken: info.token,
-        baseUrl: info.baseUrl,
-        timeout: "1 hour",
-        baseDelay: "5 millis",
-        maxDelay: "50 millis",
-        maxAttempts: 8
-      }))
-  )
-  return Layer.provideMerge(intercom, Layer.merge(Sandbox.layer(options), NodeHttpClient.layerUndici))
-}
+> => sandboxLayer(options, { timeout: "1 hour" })
 
 /** One turn of Node's event loop (lets real socket I/O progress; not a timed wait). */
 const ioTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
