@@ -11,12 +11,16 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import { buildPath, type Endpoint, type HttpMethod, type Input } from "./Endpoint.js"
 import * as IntercomConfig from "./IntercomConfig.js"
 import * as IntercomError from "./IntercomError.js"
 import * as Errors from "./internal/responseError.js"
+import * as Watchdog from "./internal/watchdog.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
 import { version } from "./version.js"
@@ -86,11 +90,17 @@ const parseJson = (site: Errors.CallSite, status: number, text: string): Effect.
 export const make: Effect.Effect<
   IntercomClientService,
   never,
-  IntercomConfig.IntercomConfig | HttpClient.HttpClient | RateLimit.RateLimit
+  IntercomConfig.IntercomConfig | HttpClient.HttpClient | RateLimit.RateLimit | Scope.Scope
 > = Effect.gen(function*() {
   const config = yield* IntercomConfig.IntercomConfig
   const rateLimit = yield* RateLimit.RateLimit
+  const watchdog = yield* Watchdog.make
   const http = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.withScope,
+    // Each attempt is already a client span (`intercom.<operation>`, below). The platform's
+    // own span per request repeated it with every header as an attribute, cost about a
+    // tenth of the client's CPU per request, and sent trace headers to Intercom.
+    HttpClient.withTracerDisabledWhen(() => true),
     HttpClient.mapRequest((request) =>
       request.pipe(
         HttpClientRequest.prependUrl(config.baseUrl),
@@ -106,16 +116,16 @@ export const make: Effect.Effect<
   )
 
   /**
-   * Reserves budget, sends the request and reads its whole body, within `timeout`. Parsing
-   * runs after it, outside the fiber `timeoutFail` forks for its race (large bodies parsed
-   * inside that fiber cost about a millisecond more per page, mostly in GC). The
-   * reservation stays in the same fiber right before the send: a fork between them lets a
-   * request reserved at the end of a rate-limit window go out in the next one.
+   * Reserves budget, then sends the request and reads its whole body within `timeout`.
+   * Parsing runs after it. The reservation is made in the same fiber right before the
+   * send: a fork between them lets a request reserved at the end of a rate-limit window
+   * go out in the next one. The timeout aborts the request through the HTTP client's
+   * abort signal (see `internal/watchdog.ts` for why not `Effect.timeoutFail`): the
+   * request runs in a scope of its own, which `HttpClient.withScope` ties the signal to.
    */
   const receive = (exchange: Exchange, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) => {
     const { site } = exchange
-    const send = config.throttle ? Effect.zipRight(rateLimit.acquire, http.execute(request)) : http.execute(request)
-    return send.pipe(
+    const exchanged = http.execute(request).pipe(
       Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
       Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error))),
       Effect.flatMap((response): Effect.Effect<{ readonly response: typeof response; readonly body: string | Uint8Array }, IntercomError.TransportError> => {
@@ -126,14 +136,28 @@ export const make: Effect.Effect<
           ? Effect.map(Effect.mapError(response.arrayBuffer, cutShort), (buffer) => new Uint8Array(buffer))
           : Effect.mapError(response.text, cutShort)
         return Effect.map(body, (body) => ({ response, body }))
-      }),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () =>
-          new IntercomError.TimeoutError({ ...site, errors: [], timeoutMs: Duration.toMillis(timeout) })
       })
     )
+    const timed = Effect.flatMap(Scope.make(), (scope) =>
+      Effect.flatMap(watchdog.watch(timeout, Scope.close(scope, Exit.void)), (deadline) =>
+        exchanged.pipe(
+          Effect.provideService(Scope.Scope, scope),
+          Effect.catchAll((error) =>
+            Effect.fail(
+              deadline.expired ? new IntercomError.TimeoutError({ ...site, errors: [], timeoutMs: Duration.toMillis(timeout) }) : error
+            )
+          ),
+          // After a whole answer there is nothing to abort, so the scope is left to the GC
+          // (closing it aborts the signal, which costs more than the rest of the wrapping).
+          Effect.onExit((exit) => {
+            deadline.release()
+            return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void)
+          })
+        )))
+    return config.throttle ? Effect.zipRight(rateLimit.acquire, timed) : timed
   }
+
+  const serverAddress = new URL(config.baseUrl).host
 
   /** One attempt: reserve budget, send, record rate-limit headers, parse the body or fail typed. */
   const attempt = (exchange: Exchange, number: number, timeout: Duration.Duration) => {
@@ -162,6 +186,7 @@ export const make: Effect.Effect<
         // The stack would point into this file; capturing it costs an Error per attempt.
         captureStackTrace: false,
         attributes: {
+          "server.address": serverAddress,
           "http.request.method": site.method,
           "url.template": exchange.pathTemplate,
           "intercom.operation": site.operation,
@@ -171,21 +196,33 @@ export const make: Effect.Effect<
     )
   }
 
-  /** Runs an exchange under the retry policy; attempts are numbered from 1. */
+  /**
+   * Runs an exchange under the retry policy; attempts are numbered from 1. The schedule is
+   * only built after a first failure (what `Effect.retry` does, minus its set-up on every
+   * call, which most calls never need).
+   */
   const send = (exchange: Exchange, options: CallOptions | undefined): Effect.Effect<unknown, IntercomError.IntercomError> =>
     Effect.suspend(() => {
       let attempts = 0
       const timeout = Duration.decode(options?.timeout ?? config.timeout)
-      return Effect.suspend(() => attempt(exchange, ++attempts, timeout)).pipe(
-        Effect.retry(
-          Retry.policy({
+      const once = Effect.suspend(() => attempt(exchange, ++attempts, timeout))
+      return Effect.catchAll(once, (first) =>
+        Effect.flatMap(
+          Schedule.driver(Retry.policy({
             idempotent: exchange.idempotent,
             maxAttempts: options?.maxAttempts ?? config.maxAttempts,
             baseDelay: config.baseDelay,
             maxDelay: options?.maxDelay ?? config.maxDelay
-          })
-        )
-      )
+          })),
+          (driver) => {
+            const again = (error: IntercomError.IntercomError): Effect.Effect<unknown, IntercomError.IntercomError> =>
+              Effect.matchEffect(driver.next(error), {
+                onFailure: () => Effect.fail(error),
+                onSuccess: () => Effect.catchAll(once, again)
+              })
+            return again(first)
+          }
+        ))
     })
 
   const execute: IntercomClientService["execute"] = (endpoint, input, options) => {
@@ -242,7 +279,7 @@ export const make: Effect.Effect<
 export const layerWith = <E, R>(
   config: Layer.Layer<IntercomConfig.IntercomConfig, E, R>
 ): Layer.Layer<IntercomClient | RateLimit.RateLimit, E, R | HttpClient.HttpClient> =>
-  Layer.effect(IntercomClient, make).pipe(Layer.provideMerge(RateLimit.layer), Layer.provide(config))
+  Layer.scoped(IntercomClient, make).pipe(Layer.provideMerge(RateLimit.layer), Layer.provide(config))
 
 /** The client from explicit options. */
 export const layer = (options: IntercomConfig.Options) => layerWith(IntercomConfig.layer(options))

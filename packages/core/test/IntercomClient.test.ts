@@ -1,6 +1,6 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it as vitest } from "@effect/vitest"
-import { Chunk, Effect, Exit, Fiber, Layer, Option, Schema, TestClock } from "effect"
+import { Chunk, Effect, Exit, Fiber, Layer, Option, Schema, TestClock, Tracer } from "effect"
 import * as Endpoint from "../src/Endpoint.js"
 import * as IntercomClient from "../src/IntercomClient.js"
 import type * as IntercomConfig from "../src/IntercomConfig.js"
@@ -339,17 +339,115 @@ describe("IntercomClient", () => {
       expect((yield* receivedCount) - before).toBe(2)
     }))
 
-  it.effect("times out a request that gets no answer", () =>
+  const abandoned = Effect.flatten(Effect.map(ScriptedServer, (server) => server.abandoned))
+
+  it.effect("times out a request that gets no answer, and closes its connection", () =>
     Effect.gen(function*() {
       yield* script([{ status: 0, hang: true }])
       const before = yield* receivedCount
+      const abandonedBefore = yield* abandoned
+      const fiber = yield* Effect.fork(withClient(Effect.flip(getC1), { timeout: "5 seconds", maxAttempts: 1 }))
+      while ((yield* receivedCount) === before) yield* yieldToIo
+      yield* TestClock.adjust("4999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Fiber.join(fiber)
+      assert(error._tag === "TimeoutError")
+      expect(error.timeoutMs).toBe(5000)
+      while ((yield* abandoned) === abandonedBefore) yield* yieldToIo
+      yield* script([])
+    }))
+
+  it.effect("times out a body that stops halfway", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 200, stallAfter: contactJson.slice(0, 10) }])
+      const before = yield* receivedCount
+      const abandonedBefore = yield* abandoned
       const fiber = yield* Effect.fork(withClient(Effect.flip(getC1), { timeout: "5 seconds", maxAttempts: 1 }))
       while ((yield* receivedCount) === before) yield* yieldToIo
       yield* TestClock.adjust("6 seconds")
       const error = yield* Fiber.join(fiber)
-      assert(error._tag === "TimeoutError")
-      expect(error.timeoutMs).toBe(5000)
+      expect(error._tag).toBe("TimeoutError")
+      while ((yield* abandoned) === abandonedBefore) yield* yieldToIo
       yield* script([])
+    }))
+
+  it.effect("a call's shorter timeout fires on time while a longer one is pending", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 0, hang: true }, { status: 0, hang: true }])
+      const before = yield* receivedCount
+      const [long, short] = yield* withClient(Effect.gen(function*() {
+        const client = yield* IntercomClient.IntercomClient
+        const call = (timeout: string) =>
+          Effect.fork(Effect.flip(client.execute(getContact, { path: { contact_id: "c1" } }, { timeout, maxAttempts: 1 })))
+        const long = yield* call("1 minute")
+        while ((yield* receivedCount) === before) yield* yieldToIo
+        const short = yield* call("5 seconds")
+        while ((yield* receivedCount) === before + 1) yield* yieldToIo
+        yield* TestClock.adjust("5 seconds")
+        const shortError = yield* Fiber.join(short)
+        expect(long.unsafePoll()).toBeNull()
+        yield* TestClock.adjust("55 seconds")
+        return [yield* Fiber.join(long), shortError] as const
+      }), { throttle: false }) // else the second request waits for the first answer (the rate-limit probe)
+      expect([long._tag, long.timeoutMs, short._tag, short.timeoutMs]).toEqual(["TimeoutError", 60_000, "TimeoutError", 5_000])
+      yield* script([])
+    }))
+
+  it.effect("does not count waiting for rate-limit budget against the timeout", () =>
+    Effect.gen(function*() {
+      // The first answer leaves no budget until the window resets 8 s from now.
+      yield* script([
+        { status: 200, body: contactJson, headers: { "x-ratelimit-limit": "2", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "8" } },
+        { status: 200, body: contactJson }
+      ])
+      const before = yield* receivedCount
+      const contact = yield* withClient(Effect.gen(function*() {
+        yield* getC1
+        const second = yield* Effect.fork(getC1)
+        while ((yield* TestClock.sleeps()).length < 2) yield* yieldToIo // the budget wait and the watchdog's
+        yield* TestClock.adjust("9 seconds")
+        return yield* Fiber.join(second)
+      }), { timeout: "5 seconds", maxAttempts: 1 })
+      expect(contact.id).toBe("c1")
+      expect((yield* receivedCount) - before).toBe(2)
+    }))
+
+  it.effect("makes each attempt one client span, and sends no trace headers to Intercom", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 503, body: errorList("unavailable", "x") }, { status: 200, body: contactJson }])
+      const before = yield* receivedCount
+      const spans: Array<Tracer.Span> = []
+      const native = yield* Effect.tracer
+      const recording = Tracer.make({
+        span: (...args) => {
+          const span = native.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: native.context
+      })
+      const fiber = yield* Effect.fork(withClient(getC1).pipe(Effect.withTracer(recording)))
+      yield* awaitRetryWait(before + 1)
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(fiber)
+      const server = yield* ScriptedServer
+      const url = new URL(server.baseUrl)
+      expect(spans.map((span) => [span.name, span.kind, Object.fromEntries(span.attributes)])).toEqual([1, 2].map((attempt) => [
+        "intercom.contacts.get",
+        "client",
+        {
+          "server.address": url.host,
+          "http.request.method": "GET",
+          "url.template": "/contacts/{contact_id}",
+          "intercom.operation": "contacts.get",
+          "intercom.attempt": attempt,
+          "http.response.status_code": attempt === 1 ? 503 : 200
+        }
+      ]))
+      const sent = (yield* server.received).slice(before)
+      expect(sent.length).toBe(2)
+      for (const request of sent) expect(Object.keys(request.headers).filter((name) => /^(traceparent|b3)/.test(name))).toEqual([])
     }))
 
   it.effect("records rate-limit headers in the shared RateLimit state", () =>
