@@ -375,15 +375,17 @@ describe("IntercomClient", () => {
   it.effect("a call's shorter timeout fires on time while a longer one is pending", () =>
     Effect.gen(function*() {
       yield* script([{ status: 0, hang: true }, { status: 0, hang: true }])
-      const before = yield* receivedCount
+      const server = yield* ScriptedServer
+      const received = Effect.map(server.received, (all) => all.length)
+      const before = yield* received
       const [long, short] = yield* withClient(Effect.gen(function*() {
         const client = yield* IntercomClient.IntercomClient
         const call = (timeout: Duration.DurationInput) =>
           Effect.fork(Effect.flip(client.execute(getContact, { path: { contact_id: "c1" } }, { timeout, maxAttempts: 1 })))
         const long = yield* call("1 minute")
-        while ((yield* receivedCount) === before) yield* yieldToIo
+        while ((yield* received) === before) yield* yieldToIo
         const short = yield* call("5 seconds")
-        while ((yield* receivedCount) === before + 1) yield* yieldToIo
+        while ((yield* received) === before + 1) yield* yieldToIo
         yield* TestClock.adjust("5 seconds")
         const shortError = yield* Fiber.join(short)
         expect(long.unsafePoll()).toBeNull()
