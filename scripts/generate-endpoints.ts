@@ -230,6 +230,22 @@ const call = (f: string, args: ReadonlyArray<string>, indent: string): string =>
   return `${f}(\n${lines.map((l) => `${indent}  ${l}`).join("\n").replace(/,$/, "")}\n${indent})`
 }
 
+/** Whether `code` is one line naming nothing but `Schema.*`, `OpenEnum` and literals. */
+const isPrimitiveOnly = (code: string): boolean =>
+  !code.includes("\n") &&
+  !/[A-Za-z_$]/.test(code.replace(/Schema\.[A-Za-z]+|\bOpenEnum\b|"(?:[^"\\]|\\.)*"|\b(?:exact|true|pipe)\b/g, ""))
+
+/** A name for a shared property schema, from its code: `optionalNullableString`. */
+const sharedName = (code: string): string => {
+  const words = code
+    .replace(/"((?:[^"\\]|\\.)*)"/g, (_, literal: string) => ` ${literal.replace(/[^A-Za-z0-9]+/g, " ")} `)
+    .replace(/\{ exact: true \}|\bpipe\b|\bSchema\./g, " ")
+    .replace(/\boptionalWith\b/g, "optional")
+    .replace(/\bNullOr\b/g, "nullable")
+    .match(/[A-Za-z0-9]+/g) ?? []
+  return words.map((word, i) => (i === 0 ? word[0]!.toLowerCase() : word[0]!.toUpperCase()) + word.slice(1)).join("")
+}
+
 class SchemaWriter {
   /** Emitted variant names, to tell back references (which need `Schema.suspend`) apart. */
   readonly emitted = new Set<string>()
@@ -237,6 +253,8 @@ class SchemaWriter {
   readonly path: Array<string> = []
   /** Variants on a reference cycle: they get an explicit TypeScript type. */
   readonly recursive = new Set<string>()
+  /** Property schemas built from primitives only, declared once (see `field`): code to name. */
+  readonly sharedFields = new Map<string, string>()
 
   constructor(
     readonly components: Readonly<Record<string, JsonSchema>>,
@@ -357,7 +375,24 @@ class SchemaWriter {
     const code = this.emit(p, mode, indent)
     if (required) return code
     const value = mode === "response" && !this.isNullable(p) ? `Schema.NullOr(${code})` : code
-    return `Schema.optionalWith(${value}, { exact: true })`
+    return this.share(`Schema.optionalWith(${value}, { exact: true })`)
+  }
+
+  /**
+   * In schemas.ts, a property schema made of primitives only (e.g. an optional nullable
+   * string, 322 properties) is declared once and shared: each schema combinator builds a
+   * class, and the copies took half of the module's heap. Schemas are immutable, so sharing
+   * changes nothing else.
+   */
+  share(code: string): string {
+    if (this.prefix !== "" || !isPrimitiveOnly(code)) return code
+    const known = this.sharedFields.get(code)
+    if (known) return known
+    const base = sharedName(code)
+    let name = base
+    for (let i = 2; [...this.sharedFields.values()].includes(name); i++) name = `${base}${i}`
+    this.sharedFields.set(code, name)
+    return name
   }
 
   /** The TypeScript type of a request schema, for the interfaces that recursive schemas need. */
@@ -540,7 +575,7 @@ const schemasFile = (spec: Spec, names: Names): string => {
     if (names.request.has(name)) visit(name, "request")
   }
   const byName = new Map([...names.response, ...names.request].map(([component, name]) => [name, component]))
-  const body = blocks.map(([name, code]) => {
+  const blocksText = blocks.map(([name, code]) => {
     if (!writer.recursive.has(name)) return `export type ${name} = typeof ${name}.Type\nexport const ${name} = ${code}\n`
     // On a reference cycle: TypeScript needs the type spelled out.
     const { nullable: _, ...schema } = components[byName.get(name)!]!
@@ -548,6 +583,15 @@ const schemasFile = (spec: Spec, names: Names): string => {
     const declaration = type.startsWith("{") ? `export interface ${name} ${type}` : `export type ${name} = ${type}`
     return `${declaration}\nexport const ${name}: Schema.Schema<${name}> = ${code}\n`
   }).join("\n")
+  // A property schema used once stays in place.
+  let body = blocksText
+  const declared: Array<string> = []
+  for (const [code, name] of writer.sharedFields) {
+    const uses = body.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0
+    if (uses > 1) declared.push(`const ${name} = ${code}`)
+    else body = body.replace(new RegExp(`\\b${name}\\b`), () => code)
+  }
+  const shared = declared.join("\n")
   return `/**
  * The schemas of Intercom's API objects, one per component of the description. Response
  * schemas decode tolerantly (unknown properties kept, optional properties may be null, enums
@@ -555,7 +599,10 @@ const schemasFile = (spec: Spec, names: Names): string => {
  * ${HEADER}
  */
 import * as Schema from "effect/Schema"
-import { ${importsOf(body)} } from "./tolerant.js"
+import { ${importsOf(shared + body)} } from "./tolerant.js"
+
+// Property schemas made of primitives only, declared once and shared by every object using them.
+${shared}
 
 ${body}`
 }

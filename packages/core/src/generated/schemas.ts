@@ -7,30 +7,61 @@
 import * as Schema from "effect/Schema"
 import { Open, OpenEnum } from "./tolerant.js"
 
+// Property schemas made of primitives only, declared once and shared by every object using them.
+const optionalNullableString = Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+const optionalNullableBoolean = Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+const optionalNullableNumber = Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+const optionalNullableOpenEnumPages = Schema.optionalWith(Schema.NullOr(OpenEnum("pages")), { exact: true })
+const optionalNullableArrayNumber = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true })
+const optionalString = Schema.optionalWith(Schema.String, { exact: true })
+const optionalInt = Schema.optionalWith(Schema.Int, { exact: true })
+const optionalArrayStringMaxItems10 = Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true })
+const optionalBoolean = Schema.optionalWith(Schema.Boolean, { exact: true })
+const optionalNullableOpenEnumPublishedDraft = Schema.optionalWith(Schema.NullOr(OpenEnum("published", "draft")), { exact: true })
+const optionalNullableOpenEnumArticle = Schema.optionalWith(Schema.NullOr(OpenEnum("article")), { exact: true })
+const optionalLiteralPublishedDraft = Schema.optionalWith(Schema.Literal("published", "draft"), { exact: true })
+const optionalNullableOpenEnumList = Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true })
+const optionalNullableOpenEnumHighlightPlain = Schema.optionalWith(Schema.NullOr(OpenEnum("highlight", "plain")), { exact: true })
+const optionalNullableOpenEnumCompany = Schema.optionalWith(Schema.NullOr(OpenEnum("company")), { exact: true })
+const optionalNullableOpenEnumTagList = Schema.optionalWith(Schema.NullOr(OpenEnum("tag.list")), { exact: true })
+const optionalNullableOpenEnumSegmentList = Schema.optionalWith(Schema.NullOr(OpenEnum("segment.list")), { exact: true })
+const optionalNullableOpenEnumContact = Schema.optionalWith(Schema.NullOr(OpenEnum("contact")), { exact: true })
+const optionalNullableOpenEnumContactList = Schema.optionalWith(Schema.NullOr(OpenEnum("contact.list")), { exact: true })
+const optionalNullableOpenEnumCustomerBackOfficeTracker = Schema.optionalWith(Schema.NullOr(OpenEnum("Customer", "Back-office", "Tracker")), { exact: true })
+const optionalNullableOpenEnumOpenClosedSnoozed = Schema.optionalWith(Schema.NullOr(OpenEnum("open", "closed", "snoozed")), { exact: true })
+const optionalNullableOpenEnumPriorityNotPriority = Schema.optionalWith(Schema.NullOr(OpenEnum("priority", "not_priority")), { exact: true })
+const optionalNullableInt = Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true })
+const optionalArrayString = Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
+const optionalLiteralCustomerBackOfficeTracker = Schema.optionalWith(Schema.Literal("Customer", "Back-office", "Tracker"), { exact: true })
+const optionalNullableArrayString = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
+const optionalNullableOpenEnumNewsItem = Schema.optionalWith(Schema.NullOr(OpenEnum("news-item")), { exact: true })
+const optionalNullableArrayNullableString = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(Schema.String))), { exact: true })
+const optionalNullableOpenEnumSubmittedInProgressWaitingOnCustomerResolved = Schema.optionalWith(Schema.NullOr(OpenEnum("submitted", "in_progress", "waiting_on_customer", "resolved")), { exact: true })
+
 export type ActivityLogMetadata = typeof ActivityLogMetadata.Type
 export const ActivityLogMetadata = Open({
-  sign_in_method: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  away_mode: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  away_status_reason: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  reassign_conversations: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  source: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  auto_changed: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  update_by: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  update_by_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  sign_in_method: optionalNullableString,
+  external_id: optionalNullableString,
+  away_mode: optionalNullableBoolean,
+  away_status_reason: optionalNullableString,
+  reassign_conversations: optionalNullableBoolean,
+  source: optionalNullableString,
+  auto_changed: optionalNullableString,
+  update_by: optionalNullableNumber,
+  update_by_name: optionalNullableString
 })
 
 export type ActivityLog = typeof ActivityLog.Type
 export const ActivityLog = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
   performed_by: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    ip: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    id: optionalNullableString,
+    email: optionalNullableString,
+    ip: optionalNullableString
   })), { exact: true }),
   metadata: Schema.optionalWith(Schema.NullOr(ActivityLogMetadata), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  created_at: optionalNullableNumber,
   activity_type: Schema.optionalWith(Schema.NullOr(OpenEnum(
     "admin_assignment_limit_change", "admin_avatar_change", "admin_away_mode_change",
     "admin_deletion", "admin_deprovisioned", "admin_impersonation_end", "admin_impersonation_start",
@@ -55,86 +86,86 @@ export const ActivityLog = Open({
     "security_settings_change", "temporary_expectation_change", "upfront_email_collection_change",
     "welcome_message_change"
   )), { exact: true }),
-  activity_description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  activity_description: optionalNullableString
 })
 
 export type StartingAfterPaging = typeof StartingAfterPaging.Type
 export const StartingAfterPaging = Open({
-  per_page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  starting_after: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  per_page: optionalNullableNumber,
+  starting_after: optionalNullableString
 })
 
 export type CursorPages = typeof CursorPages.Type
 export const CursorPages = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("pages")), { exact: true }),
-  page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableOpenEnumPages,
+  page: optionalNullableNumber,
   next: Schema.optionalWith(Schema.NullOr(Schema.Union(Schema.NullOr(StartingAfterPaging), Schema.String)), { exact: true }),
-  per_page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  total_pages: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  per_page: optionalNullableNumber,
+  total_pages: optionalNullableNumber
 })
 
 export type ActivityLogList = typeof ActivityLogList.Type
 export const ActivityLogList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
   activity_logs: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(ActivityLog))), { exact: true })
 })
 
 export type AddressableList = typeof AddressableList.Type
 export const AddressableList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  id: optionalNullableString,
+  url: optionalNullableString
 })
 
 export type TeamPriorityLevel = typeof TeamPriorityLevel.Type
 export const TeamPriorityLevel = Open({
-  primary_team_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
-  secondary_team_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true })
+  primary_team_ids: optionalNullableArrayNumber,
+  secondary_team_ids: optionalNullableArrayNumber
 })
 
 export type Admin = typeof Admin.Type
 export const Admin = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  job_title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  away_mode_enabled: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  away_mode_reassign: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  has_inbox_seat: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  team_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
-  avatar: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  email: optionalNullableString,
+  job_title: optionalNullableString,
+  away_mode_enabled: optionalNullableBoolean,
+  away_mode_reassign: optionalNullableBoolean,
+  has_inbox_seat: optionalNullableBoolean,
+  team_ids: optionalNullableArrayNumber,
+  avatar: optionalNullableString,
   team_priority_level: Schema.optionalWith(Schema.NullOr(TeamPriorityLevel), { exact: true })
 })
 
 export type AdminList = typeof AdminList.Type
 export const AdminList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   admins: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(Admin))), { exact: true })
 })
 
 export type AdminPriorityLevel = typeof AdminPriorityLevel.Type
 export const AdminPriorityLevel = Open({
-  primary_admin_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
-  secondary_admin_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true })
+  primary_admin_ids: optionalNullableArrayNumber,
+  secondary_admin_ids: optionalNullableArrayNumber
 })
 
 export type ConversationAttachmentFiles = typeof ConversationAttachmentFiles.Type
 export const ConversationAttachmentFiles = Schema.Struct({
-  content_type: Schema.optionalWith(Schema.String, { exact: true }),
-  data: Schema.optionalWith(Schema.String, { exact: true }),
-  name: Schema.optionalWith(Schema.String, { exact: true })
+  content_type: optionalString,
+  data: optionalString,
+  name: optionalString
 })
 
 export type AdminReplyConversationRequest = typeof AdminReplyConversationRequest.Type
 export const AdminReplyConversationRequest = Schema.Struct({
   message_type: Schema.Literal("comment", "note"),
   type: Schema.Literal("admin"),
-  body: Schema.optionalWith(Schema.String, { exact: true }),
+  body: optionalString,
   admin_id: Schema.String,
-  created_at: Schema.optionalWith(Schema.Int, { exact: true }),
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  created_at: optionalInt,
+  attachment_urls: optionalArrayStringMaxItems10,
   attachment_files: Schema.optionalWith(Schema.Array(ConversationAttachmentFiles).pipe(Schema.maxItems(10)), { exact: true })
 })
 
@@ -142,68 +173,68 @@ export type AdminReplyTicketRequest = typeof AdminReplyTicketRequest.Type
 export const AdminReplyTicketRequest = Schema.Struct({
   message_type: Schema.Literal("comment", "note", "quick_reply"),
   type: Schema.Literal("admin"),
-  body: Schema.optionalWith(Schema.String, { exact: true }),
+  body: optionalString,
   admin_id: Schema.String,
   reply_options: Schema.optionalWith(Schema.Array(Schema.Struct({
     text: Schema.String,
     uuid: Schema.String
   })), { exact: true }),
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
-  cross_post: Schema.optionalWith(Schema.Boolean, { exact: true })
+  attachment_urls: optionalArrayStringMaxItems10,
+  cross_post: optionalBoolean
 })
 
 export type App = typeof App.Type
 export const App = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id_code: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  region: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  timezone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  identity_verification: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  type: optionalNullableString,
+  id_code: optionalNullableString,
+  name: optionalNullableString,
+  region: optionalNullableString,
+  timezone: optionalNullableString,
+  created_at: optionalNullableNumber,
+  identity_verification: optionalNullableBoolean
 })
 
 export type AdminWithApp = typeof AdminWithApp.Type
 export const AdminWithApp = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  job_title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  away_mode_enabled: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  away_mode_reassign: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  has_inbox_seat: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  team_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  email: optionalNullableString,
+  job_title: optionalNullableString,
+  away_mode_enabled: optionalNullableBoolean,
+  away_mode_reassign: optionalNullableBoolean,
+  has_inbox_seat: optionalNullableBoolean,
+  team_ids: optionalNullableArrayNumber,
   avatar: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    image_url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    image_url: optionalNullableString
   })), { exact: true }),
-  email_verified: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  email_verified: optionalNullableBoolean,
   app: Schema.optionalWith(Schema.NullOr(App), { exact: true })
 })
 
 export type ArticleStatistics = typeof ArticleStatistics.Type
 export const ArticleStatistics = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("article_statistics")), { exact: true }),
-  views: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  conversions: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  reactions: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  happy_reaction_percentage: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  neutral_reaction_percentage: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  sad_reaction_percentage: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  views: optionalNullableNumber,
+  conversions: optionalNullableNumber,
+  reactions: optionalNullableNumber,
+  happy_reaction_percentage: optionalNullableNumber,
+  neutral_reaction_percentage: optionalNullableNumber,
+  sad_reaction_percentage: optionalNullableNumber
 })
 
 export type ArticleContent = typeof ArticleContent.Type
 export const ArticleContent = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("article_content")), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  author_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  state: Schema.optionalWith(Schema.NullOr(OpenEnum("published", "draft")), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  title: optionalNullableString,
+  description: optionalNullableString,
+  body: optionalNullableString,
+  author_id: optionalNullableNumber,
+  state: optionalNullableOpenEnumPublishedDraft,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  url: optionalNullableString
 })
 
 export type ArticleTranslatedContent = typeof ArticleTranslatedContent.Type
@@ -250,41 +281,41 @@ export const ArticleTranslatedContent = Open({
 
 export type ArticleListItem = typeof ArticleListItem.Type
 export const ArticleListItem = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("article")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  author_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  state: Schema.optionalWith(Schema.NullOr(OpenEnum("published", "draft")), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  parent_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
-  parent_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  default_locale: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableOpenEnumArticle,
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  title: optionalNullableString,
+  description: optionalNullableString,
+  body: optionalNullableString,
+  author_id: optionalNullableNumber,
+  state: optionalNullableOpenEnumPublishedDraft,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  url: optionalNullableString,
+  parent_id: optionalNullableNumber,
+  parent_ids: optionalNullableArrayNumber,
+  parent_type: optionalNullableString,
+  default_locale: optionalNullableString,
   translated_content: Schema.optionalWith(Schema.NullOr(ArticleTranslatedContent), { exact: true })
 })
 
 export type Article = typeof Article.Type
 export const Article = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("article")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  author_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  state: Schema.optionalWith(Schema.NullOr(OpenEnum("published", "draft")), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  parent_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
-  parent_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  default_locale: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableOpenEnumArticle,
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  title: optionalNullableString,
+  description: optionalNullableString,
+  body: optionalNullableString,
+  author_id: optionalNullableNumber,
+  state: optionalNullableOpenEnumPublishedDraft,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  url: optionalNullableString,
+  parent_id: optionalNullableNumber,
+  parent_ids: optionalNullableArrayNumber,
+  parent_type: optionalNullableString,
+  default_locale: optionalNullableString,
   translated_content: Schema.optionalWith(Schema.NullOr(ArticleTranslatedContent), { exact: true }),
   statistics: Schema.optionalWith(Schema.NullOr(ArticleStatistics), { exact: true })
 })
@@ -292,41 +323,41 @@ export const Article = Open({
 export type ArticleContentInput = typeof ArticleContentInput.Type
 export const ArticleContentInput = Schema.Struct({
   type: Schema.optionalWith(Schema.NullOr(Schema.Literal("article_content")), { exact: true }),
-  title: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  body: Schema.optionalWith(Schema.String, { exact: true }),
-  author_id: Schema.optionalWith(Schema.Int, { exact: true }),
-  state: Schema.optionalWith(Schema.Literal("published", "draft"), { exact: true }),
-  created_at: Schema.optionalWith(Schema.Int, { exact: true }),
-  updated_at: Schema.optionalWith(Schema.Int, { exact: true }),
-  url: Schema.optionalWith(Schema.String, { exact: true })
+  title: optionalString,
+  description: optionalString,
+  body: optionalString,
+  author_id: optionalInt,
+  state: optionalLiteralPublishedDraft,
+  created_at: optionalInt,
+  updated_at: optionalInt,
+  url: optionalString
 })
 
 export type ArticleList = typeof ArticleList.Type
 export const ArticleList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(ArticleListItem)), { exact: true })
 })
 
 export type ArticleSearchHighlights = typeof ArticleSearchHighlights.Type
 export const ArticleSearchHighlights = Open({
-  article_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  article_id: optionalNullableString,
   highlighted_title: Schema.optionalWith(Schema.NullOr(Schema.Array(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("highlight", "plain")), { exact: true }),
-    text: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableOpenEnumHighlightPlain,
+    text: optionalNullableString
   }))), { exact: true }),
   highlighted_summary: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Array(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("highlight", "plain")), { exact: true }),
-    text: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableOpenEnumHighlightPlain,
+    text: optionalNullableString
   })))), { exact: true })
 })
 
 export type ArticleSearchResponse = typeof ArticleSearchResponse.Type
 export const ArticleSearchResponse = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableOpenEnumList,
+  total_count: optionalNullableNumber,
   data: Schema.optionalWith(Schema.NullOr(Open({
     articles: Schema.optionalWith(Schema.NullOr(Schema.Array(Article)), { exact: true }),
     highlights: Schema.optionalWith(Schema.NullOr(Schema.Array(ArticleSearchHighlights)), { exact: true })
@@ -382,7 +413,7 @@ export const AssignConversationRequest = Schema.Struct({
   type: Schema.Literal("admin", "team"),
   admin_id: Schema.String,
   assignee_id: Schema.String,
-  body: Schema.optionalWith(Schema.String, { exact: true })
+  body: optionalString
 })
 
 export type CustomerRequest = typeof CustomerRequest.Type
@@ -400,7 +431,7 @@ export const CustomerRequest = Schema.Union(
 
 export type AttachContactToConversationRequest = typeof AttachContactToConversationRequest.Type
 export const AttachContactToConversationRequest = Schema.Struct({
-  admin_id: Schema.optionalWith(Schema.String, { exact: true }),
+  admin_id: optionalString,
   customer: Schema.optionalWith(Schema.Union(
     Schema.Struct({
       intercom_user_id: Schema.String,
@@ -422,14 +453,14 @@ export const CloseConversationRequest = Schema.Struct({
   message_type: Schema.Literal("close"),
   type: Schema.Literal("admin"),
   admin_id: Schema.String,
-  body: Schema.optionalWith(Schema.String, { exact: true })
+  body: optionalString
 })
 
 export type GroupContent = typeof GroupContent.Type
 export const GroupContent = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("group_content")), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  name: optionalNullableString,
+  description: optionalNullableString
 })
 
 export type GroupTranslatedContent = typeof GroupTranslatedContent.Type
@@ -476,76 +507,76 @@ export const GroupTranslatedContent = Open({
 
 export type Collection = typeof Collection.Type
 export const Collection = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  icon: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  order: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  default_locale: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  name: optionalNullableString,
+  description: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  url: optionalNullableString,
+  icon: optionalNullableString,
+  order: optionalNullableNumber,
+  default_locale: optionalNullableString,
   translated_content: Schema.optionalWith(Schema.NullOr(GroupTranslatedContent), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  help_center_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  parent_id: optionalNullableString,
+  help_center_id: optionalNullableNumber
 })
 
 export type CollectionList = typeof CollectionList.Type
 export const CollectionList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Collection)), { exact: true })
 })
 
 export type TagBasic = typeof TagBasic.Type
 export const TagBasic = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString
 })
 
 export type Segment = typeof Segment.Type
 export const Segment = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("segment")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  id: optionalNullableString,
+  name: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
   person_type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact", "user")), { exact: true }),
-  count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  count: optionalNullableNumber
 })
 
 export type Company = typeof Company.Type
 export const Company = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("company")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  app_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableOpenEnumCompany,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  app_id: optionalNullableString,
   plan: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    id: optionalNullableString,
+    name: optionalNullableString
   })), { exact: true }),
-  company_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  remote_created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_request_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  size: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  website: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  industry: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  monthly_spend: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  session_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  user_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  company_id: optionalNullableString,
+  remote_created_at: optionalNullableNumber,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  last_request_at: optionalNullableNumber,
+  size: optionalNullableNumber,
+  website: optionalNullableString,
+  industry: optionalNullableString,
+  monthly_spend: optionalNullableNumber,
+  session_count: optionalNullableNumber,
+  user_count: optionalNullableNumber,
   custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String })), { exact: true }),
   tags: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("tag.list")), { exact: true }),
+    type: optionalNullableOpenEnumTagList,
     tags: Schema.optionalWith(Schema.NullOr(Schema.Array(TagBasic)), { exact: true })
   })), { exact: true }),
   segments: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("segment.list")), { exact: true }),
+    type: optionalNullableOpenEnumSegmentList,
     segments: Schema.optionalWith(Schema.NullOr(Schema.Array(Segment)), { exact: true })
   })), { exact: true })
 })
@@ -553,47 +584,47 @@ export const Company = Open({
 export type ContactTags = typeof ContactTags.Type
 export const ContactTags = Open({
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(AddressableList)), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_more: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  url: optionalNullableString,
+  total_count: optionalNullableNumber,
+  has_more: optionalNullableBoolean
 })
 
 export type ContactNotes = typeof ContactNotes.Type
 export const ContactNotes = Open({
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(AddressableList)), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_more: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  url: optionalNullableString,
+  total_count: optionalNullableNumber,
+  has_more: optionalNullableBoolean
 })
 
 export type CompanyData = typeof CompanyData.Type
 export const CompanyData = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("company")), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  id: optionalNullableString,
+  type: optionalNullableOpenEnumCompany,
+  url: optionalNullableString
 })
 
 export type ContactCompanies = typeof ContactCompanies.Type
 export const ContactCompanies = Open({
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(CompanyData)), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_more: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  url: optionalNullableString,
+  total_count: optionalNullableNumber,
+  has_more: optionalNullableBoolean
 })
 
 export type ContactLocation = typeof ContactLocation.Type
 export const ContactLocation = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  country: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  region: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  city: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  country: optionalNullableString,
+  region: optionalNullableString,
+  city: optionalNullableString
 })
 
 export type SocialProfile = typeof SocialProfile.Type
 export const SocialProfile = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  name: optionalNullableString,
+  url: optionalNullableString
 })
 
 export type ContactSocialProfiles = typeof ContactSocialProfiles.Type
@@ -603,48 +634,48 @@ export const ContactSocialProfiles = Open({
 
 export type Contact = typeof Contact.Type
 export const Contact = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  role: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email_domain: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  owner_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_hard_bounced: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  marked_email_as_spam: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_replied_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_contacted_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_email_opened_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_email_clicked_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  language_override: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  browser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  browser_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  browser_language: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  os: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_app_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_app_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_device: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_os_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_sdk_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  android_last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  ios_app_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ios_app_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ios_device: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ios_os_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ios_sdk_version: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ios_last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  external_id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  role: optionalNullableString,
+  email: optionalNullableString,
+  email_domain: optionalNullableString,
+  phone: optionalNullableString,
+  name: optionalNullableString,
+  owner_id: optionalNullableNumber,
+  has_hard_bounced: optionalNullableBoolean,
+  marked_email_as_spam: optionalNullableBoolean,
+  unsubscribed_from_emails: optionalNullableBoolean,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  signed_up_at: optionalNullableNumber,
+  last_seen_at: optionalNullableNumber,
+  last_replied_at: optionalNullableNumber,
+  last_contacted_at: optionalNullableNumber,
+  last_email_opened_at: optionalNullableNumber,
+  last_email_clicked_at: optionalNullableNumber,
+  language_override: optionalNullableString,
+  browser: optionalNullableString,
+  browser_version: optionalNullableString,
+  browser_language: optionalNullableString,
+  os: optionalNullableString,
+  android_app_name: optionalNullableString,
+  android_app_version: optionalNullableString,
+  android_device: optionalNullableString,
+  android_os_version: optionalNullableString,
+  android_sdk_version: optionalNullableString,
+  android_last_seen_at: optionalNullableNumber,
+  ios_app_name: optionalNullableString,
+  ios_app_version: optionalNullableString,
+  ios_device: optionalNullableString,
+  ios_os_version: optionalNullableString,
+  ios_sdk_version: optionalNullableString,
+  ios_last_seen_at: optionalNullableNumber,
   custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true }),
   avatar: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    image_url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    image_url: optionalNullableString
   })), { exact: true }),
   tags: Schema.optionalWith(Schema.NullOr(ContactTags), { exact: true }),
   notes: Schema.optionalWith(Schema.NullOr(ContactNotes), { exact: true }),
@@ -655,81 +686,81 @@ export const Contact = Open({
 
 export type CompanyAttachedContacts = typeof CompanyAttachedContacts.Type
 export const CompanyAttachedContacts = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Contact)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true })
 })
 
 export type CompanyAttachedSegments = typeof CompanyAttachedSegments.Type
 export const CompanyAttachedSegments = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Segment)), { exact: true })
 })
 
 export type CompanyList = typeof CompanyList.Type
 export const CompanyList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Company)), { exact: true })
 })
 
 export type CompanyScroll = typeof CompanyScroll.Type
 export const CompanyScroll = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Company)), { exact: true }),
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  scroll_param: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  total_count: optionalNullableNumber,
+  scroll_param: optionalNullableString
 })
 
 export type ContactArchived = typeof ContactArchived.Type
 export const ContactArchived = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  archived: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  type: optionalNullableOpenEnumContact,
+  id: optionalNullableString,
+  external_id: optionalNullableString,
+  archived: optionalNullableBoolean
 })
 
 export type PagesLink = typeof PagesLink.Type
 export const PagesLink = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("pages")), { exact: true }),
-  page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  next: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  per_page: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  total_pages: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  type: optionalNullableOpenEnumPages,
+  page: optionalNullableNumber,
+  next: optionalNullableString,
+  per_page: optionalNullableNumber,
+  total_pages: optionalNullableNumber
 })
 
 export type ContactAttachedCompanies = typeof ContactAttachedCompanies.Type
 export const ContactAttachedCompanies = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   companies: Schema.optionalWith(Schema.NullOr(Schema.Array(Company)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(PagesLink), { exact: true })
 })
 
 export type ContactDeleted = typeof ContactDeleted.Type
 export const ContactDeleted = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  deleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  type: optionalNullableOpenEnumContact,
+  id: optionalNullableString,
+  external_id: optionalNullableString,
+  deleted: optionalNullableBoolean
 })
 
 export type ContactList = typeof ContactList.Type
 export const ContactList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Contact)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true })
 })
 
 export type ContactReference = typeof ContactReference.Type
 export const ContactReference = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableOpenEnumContact,
+  id: optionalNullableString,
+  external_id: optionalNullableString
 })
 
 export type ContactReplyBaseRequest = typeof ContactReplyBaseRequest.Type
@@ -737,7 +768,7 @@ export const ContactReplyBaseRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true })
+  attachment_urls: optionalArrayStringMaxItems10
 })
 
 export type ContactReplyIntercomUserIdRequest = typeof ContactReplyIntercomUserIdRequest.Type
@@ -745,7 +776,7 @@ export const ContactReplyIntercomUserIdRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   intercom_user_id: Schema.String,
   attachment_files: Schema.optionalWith(Schema.Array(ConversationAttachmentFiles), { exact: true })
 })
@@ -755,7 +786,7 @@ export const ContactReplyEmailRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   email: Schema.String,
   attachment_files: Schema.optionalWith(Schema.Array(ConversationAttachmentFiles), { exact: true })
 })
@@ -765,7 +796,7 @@ export const ContactReplyUserIdRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   user_id: Schema.String,
   attachment_files: Schema.optionalWith(Schema.Array(ConversationAttachmentFiles).pipe(Schema.maxItems(10)), { exact: true })
 })
@@ -778,7 +809,7 @@ export const ContactReplyTicketEmailRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   email: Schema.String
 })
 
@@ -787,7 +818,7 @@ export const ContactReplyTicketIntercomUserIdRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   intercom_user_id: Schema.String
 })
 
@@ -796,7 +827,7 @@ export const ContactReplyTicketUserIdRequest = Schema.Struct({
   message_type: Schema.Literal("comment"),
   type: Schema.Literal("user"),
   body: Schema.String,
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true }),
+  attachment_urls: optionalArrayStringMaxItems10,
   user_id: Schema.String
 })
 
@@ -809,76 +840,76 @@ export const ContactReplyTicketRequest = Schema.Union(
 
 export type ContactSegments = typeof ContactSegments.Type
 export const ContactSegments = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Segment)), { exact: true })
 })
 
 export type ContactSubscriptionTypes = typeof ContactSubscriptionTypes.Type
 export const ContactSubscriptionTypes = Open({
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(AddressableList)), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_more: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  url: optionalNullableString,
+  total_count: optionalNullableNumber,
+  has_more: optionalNullableBoolean
 })
 
 export type ContactUnarchived = typeof ContactUnarchived.Type
 export const ContactUnarchived = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  archived: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  type: optionalNullableOpenEnumContact,
+  id: optionalNullableString,
+  external_id: optionalNullableString,
+  archived: optionalNullableBoolean
 })
 
 export type Reference = typeof Reference.Type
 export const Reference = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  id: optionalNullableString
 })
 
 export type Tag = typeof Tag.Type
 export const Tag = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  applied_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  applied_at: optionalNullableNumber,
   applied_by: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    id: optionalNullableString
   })), { exact: true })
 })
 
 export type Tags = typeof Tags.Type
 export const Tags = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("tag.list")), { exact: true }),
+  type: optionalNullableOpenEnumTagList,
   tags: Schema.optionalWith(Schema.NullOr(Schema.Array(Tag)), { exact: true })
 })
 
 export type ConversationRating = typeof ConversationRating.Type
 export const ConversationRating = Open({
-  rating: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  remark: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  rating: optionalNullableNumber,
+  remark: optionalNullableString,
+  created_at: optionalNullableNumber,
   contact: Schema.optionalWith(Schema.NullOr(ContactReference), { exact: true }),
   teammate: Schema.optionalWith(Schema.NullOr(Reference), { exact: true })
 })
 
 export type ConversationPartAuthor = typeof ConversationPartAuthor.Type
 export const ConversationPartAuthor = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  email: optionalNullableString
 })
 
 export type PartAttachment = typeof PartAttachment.Type
 export const PartAttachment = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  content_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  filesize: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  width: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  height: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  type: optionalNullableString,
+  name: optionalNullableString,
+  url: optionalNullableString,
+  content_type: optionalNullableString,
+  filesize: optionalNullableNumber,
+  width: optionalNullableNumber,
+  height: optionalNullableNumber
 })
 
 export type ConversationSource = typeof ConversationSource.Type
@@ -887,95 +918,95 @@ export const ConversationSource = Open({
     "conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms",
     "twitter", "whatsapp"
   )), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  delivered_as: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  subject: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
+  delivered_as: optionalNullableString,
+  subject: optionalNullableString,
+  body: optionalNullableString,
   author: Schema.optionalWith(Schema.NullOr(ConversationPartAuthor), { exact: true }),
   attachments: Schema.optionalWith(Schema.NullOr(Schema.Array(PartAttachment)), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  redacted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  url: optionalNullableString,
+  redacted: optionalNullableBoolean
 })
 
 export type ConversationContacts = typeof ConversationContacts.Type
 export const ConversationContacts = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact.list")), { exact: true }),
+  type: optionalNullableOpenEnumContactList,
   contacts: Schema.optionalWith(Schema.NullOr(Schema.Array(ContactReference)), { exact: true })
 })
 
 export type ConversationTeammates = typeof ConversationTeammates.Type
 export const ConversationTeammates = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   teammates: Schema.optionalWith(Schema.NullOr(Schema.Array(Reference)), { exact: true })
 })
 
 export type ConversationFirstContactReply = typeof ConversationFirstContactReply.Type
 export const ConversationFirstContactReply = Open({
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  created_at: optionalNullableNumber,
+  type: optionalNullableString,
+  url: optionalNullableString
 })
 
 export type SlaApplied = typeof SlaApplied.Type
 export const SlaApplied = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  sla_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  sla_name: optionalNullableString,
   sla_status: Schema.optionalWith(Schema.NullOr(OpenEnum("hit", "missed", "cancelled", "active")), { exact: true })
 })
 
 export type ConversationStatistics = typeof ConversationStatistics.Type
 export const ConversationStatistics = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  time_to_assignment: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  time_to_admin_reply: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  time_to_first_close: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  time_to_last_close: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  median_time_to_reply: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_contact_reply_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_assignment_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_admin_reply_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_close_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_assignment_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_assignment_admin_reply_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_contact_reply_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_admin_reply_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_close_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  last_closed_by_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  count_reopens: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  count_assignments: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  count_conversation_parts: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  type: optionalNullableString,
+  time_to_assignment: optionalNullableNumber,
+  time_to_admin_reply: optionalNullableNumber,
+  time_to_first_close: optionalNullableNumber,
+  time_to_last_close: optionalNullableNumber,
+  median_time_to_reply: optionalNullableNumber,
+  first_contact_reply_at: optionalNullableNumber,
+  first_assignment_at: optionalNullableNumber,
+  first_admin_reply_at: optionalNullableNumber,
+  first_close_at: optionalNullableNumber,
+  last_assignment_at: optionalNullableNumber,
+  last_assignment_admin_reply_at: optionalNullableNumber,
+  last_contact_reply_at: optionalNullableNumber,
+  last_admin_reply_at: optionalNullableNumber,
+  last_close_at: optionalNullableNumber,
+  last_closed_by_id: optionalNullableString,
+  count_reopens: optionalNullableNumber,
+  count_assignments: optionalNullableNumber,
+  count_conversation_parts: optionalNullableNumber
 })
 
 export type LinkedObject = typeof LinkedObject.Type
 export const LinkedObject = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("ticket", "conversation")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  category: Schema.optionalWith(Schema.NullOr(OpenEnum("Customer", "Back-office", "Tracker")), { exact: true })
+  id: optionalNullableString,
+  category: optionalNullableOpenEnumCustomerBackOfficeTracker
 })
 
 export type LinkedObjectList = typeof LinkedObjectList.Type
 export const LinkedObjectList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  has_more: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  type: optionalNullableOpenEnumList,
+  total_count: optionalNullableNumber,
+  has_more: optionalNullableBoolean,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(LinkedObject)), { exact: true })
 })
 
 export type ConversationListItem = typeof ConversationListItem.Type
 export const ConversationListItem = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  waiting_since: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  snoozed_until: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  open: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  state: Schema.optionalWith(Schema.NullOr(OpenEnum("open", "closed", "snoozed")), { exact: true }),
-  read: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  priority: Schema.optionalWith(Schema.NullOr(OpenEnum("priority", "not_priority")), { exact: true }),
-  admin_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  team_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  title: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  waiting_since: optionalNullableNumber,
+  snoozed_until: optionalNullableNumber,
+  open: optionalNullableBoolean,
+  state: optionalNullableOpenEnumOpenClosedSnoozed,
+  read: optionalNullableBoolean,
+  priority: optionalNullableOpenEnumPriorityNotPriority,
+  admin_assignee_id: optionalNullableNumber,
+  team_assignee_id: optionalNullableNumber,
   tags: Schema.optionalWith(Schema.NullOr(Tags), { exact: true }),
   conversation_rating: Schema.optionalWith(Schema.NullOr(ConversationRating), { exact: true }),
   source: Schema.optionalWith(Schema.NullOr(ConversationSource), { exact: true }),
@@ -989,42 +1020,42 @@ export const ConversationListItem = Open({
 
 export type ConversationPart = typeof ConversationPart.Type
 export const ConversationPart = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  part_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  notified_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  part_type: optionalNullableString,
+  body: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  notified_at: optionalNullableNumber,
   assigned_to: Schema.optionalWith(Schema.NullOr(Reference), { exact: true }),
   author: Schema.optionalWith(Schema.NullOr(ConversationPartAuthor), { exact: true }),
   attachments: Schema.optionalWith(Schema.NullOr(Schema.Array(PartAttachment)), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  redacted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  external_id: optionalNullableString,
+  redacted: optionalNullableBoolean
 })
 
 export type ConversationParts = typeof ConversationParts.Type
 export const ConversationParts = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("conversation_part.list")), { exact: true }),
   conversation_parts: Schema.optionalWith(Schema.NullOr(Schema.Array(ConversationPart)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  total_count: optionalNullableNumber
 })
 
 export type Conversation = typeof Conversation.Type
 export const Conversation = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  waiting_since: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  snoozed_until: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  open: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  state: Schema.optionalWith(Schema.NullOr(OpenEnum("open", "closed", "snoozed")), { exact: true }),
-  read: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  priority: Schema.optionalWith(Schema.NullOr(OpenEnum("priority", "not_priority")), { exact: true }),
-  admin_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  team_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  title: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  waiting_since: optionalNullableNumber,
+  snoozed_until: optionalNullableNumber,
+  open: optionalNullableBoolean,
+  state: optionalNullableOpenEnumOpenClosedSnoozed,
+  read: optionalNullableBoolean,
+  priority: optionalNullableOpenEnumPriorityNotPriority,
+  admin_assignee_id: optionalNullableNumber,
+  team_assignee_id: optionalNullableNumber,
   tags: Schema.optionalWith(Schema.NullOr(Tags), { exact: true }),
   conversation_rating: Schema.optionalWith(Schema.NullOr(ConversationRating), { exact: true }),
   source: Schema.optionalWith(Schema.NullOr(ConversationSource), { exact: true }),
@@ -1041,7 +1072,7 @@ export type ConversationList = typeof ConversationList.Type
 export const ConversationList = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("conversation.list")), { exact: true }),
   conversations: Schema.optionalWith(Schema.NullOr(Schema.Array(ConversationListItem)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true })
 })
 
@@ -1065,29 +1096,29 @@ export const ConvertVisitorRequest = Schema.Struct({
   user: Schema.Union(
     Schema.Struct({
       id: Schema.String,
-      user_id: Schema.optionalWith(Schema.String, { exact: true }),
-      email: Schema.optionalWith(Schema.String, { exact: true })
+      user_id: optionalString,
+      email: optionalString
     }),
     Schema.Struct({
-      id: Schema.optionalWith(Schema.String, { exact: true }),
+      id: optionalString,
       user_id: Schema.String,
-      email: Schema.optionalWith(Schema.String, { exact: true })
+      email: optionalString
     })
   ),
   visitor: Schema.Union(
     Schema.Struct({
       id: Schema.String,
-      user_id: Schema.optionalWith(Schema.String, { exact: true }),
-      email: Schema.optionalWith(Schema.String, { exact: true })
+      user_id: optionalString,
+      email: optionalString
     }),
     Schema.Struct({
-      id: Schema.optionalWith(Schema.String, { exact: true }),
+      id: optionalString,
       user_id: Schema.String,
-      email: Schema.optionalWith(Schema.String, { exact: true })
+      email: optionalString
     }),
     Schema.Struct({
-      id: Schema.optionalWith(Schema.String, { exact: true }),
-      user_id: Schema.optionalWith(Schema.String, { exact: true }),
+      id: optionalString,
+      user_id: optionalString,
       email: Schema.String
     })
   )
@@ -1096,20 +1127,20 @@ export const ConvertVisitorRequest = Schema.Struct({
 export type CreateArticleRequest = typeof CreateArticleRequest.Type
 export const CreateArticleRequest = Schema.Struct({
   title: Schema.String,
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  body: Schema.optionalWith(Schema.String, { exact: true }),
+  description: optionalString,
+  body: optionalString,
   author_id: Schema.Int,
-  state: Schema.optionalWith(Schema.Literal("published", "draft"), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.Int, { exact: true }),
-  parent_type: Schema.optionalWith(Schema.String, { exact: true }),
+  state: optionalLiteralPublishedDraft,
+  parent_id: optionalInt,
+  parent_type: optionalString,
   translated_content: Schema.optionalWith(Schema.NullOr(ArticleTranslatedContentInput), { exact: true })
 })
 
 export type GroupContentInput = typeof GroupContentInput.Type
 export const GroupContentInput = Schema.Struct({
   type: Schema.optionalWith(Schema.NullOr(Schema.Literal("group_content")), { exact: true }),
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true })
+  name: optionalString,
+  description: optionalString
 })
 
 export type GroupTranslatedContentInput = typeof GroupTranslatedContentInput.Type
@@ -1157,51 +1188,51 @@ export const GroupTranslatedContentInput = Schema.Struct({
 export type CreateCollectionRequest = typeof CreateCollectionRequest.Type
 export const CreateCollectionRequest = Schema.Struct({
   name: Schema.String,
-  description: Schema.optionalWith(Schema.String, { exact: true }),
+  description: optionalString,
   translated_content: Schema.optionalWith(Schema.NullOr(GroupTranslatedContentInput), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  help_center_id: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true })
+  parent_id: optionalNullableString,
+  help_center_id: optionalNullableInt
 })
 
 export type CreateContactRequest = typeof CreateContactRequest.Type
 export const CreateContactRequest = Schema.Union(
   Schema.Struct({
-    role: Schema.optionalWith(Schema.String, { exact: true }),
-    external_id: Schema.optionalWith(Schema.String, { exact: true }),
+    role: optionalString,
+    external_id: optionalString,
     email: Schema.String,
-    phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    avatar: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    owner_id: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+    phone: optionalNullableString,
+    name: optionalNullableString,
+    avatar: optionalNullableString,
+    signed_up_at: optionalNullableInt,
+    last_seen_at: optionalNullableInt,
+    owner_id: optionalNullableInt,
+    unsubscribed_from_emails: optionalNullableBoolean,
     custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true })
   }),
   Schema.Struct({
-    role: Schema.optionalWith(Schema.String, { exact: true }),
+    role: optionalString,
     external_id: Schema.String,
-    email: Schema.optionalWith(Schema.String, { exact: true }),
-    phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    avatar: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    owner_id: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+    email: optionalString,
+    phone: optionalNullableString,
+    name: optionalNullableString,
+    avatar: optionalNullableString,
+    signed_up_at: optionalNullableInt,
+    last_seen_at: optionalNullableInt,
+    owner_id: optionalNullableInt,
+    unsubscribed_from_emails: optionalNullableBoolean,
     custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true })
   }),
   Schema.Struct({
     role: Schema.String,
-    external_id: Schema.optionalWith(Schema.String, { exact: true }),
-    email: Schema.optionalWith(Schema.String, { exact: true }),
-    phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    avatar: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    owner_id: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-    unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+    external_id: optionalString,
+    email: optionalString,
+    phone: optionalNullableString,
+    name: optionalNullableString,
+    avatar: optionalNullableString,
+    signed_up_at: optionalNullableInt,
+    last_seen_at: optionalNullableInt,
+    owner_id: optionalNullableInt,
+    unsubscribed_from_emails: optionalNullableBoolean,
     custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true })
   })
 )
@@ -1213,8 +1244,8 @@ export const CreateConversationRequest = Schema.Struct({
     id: Schema.String.pipe(Schema.minLength(24), Schema.maxLength(24))
   }),
   body: Schema.String,
-  subject: Schema.optionalWith(Schema.String, { exact: true }),
-  attachment_urls: Schema.optionalWith(Schema.Array(Schema.String).pipe(Schema.maxItems(10)), { exact: true })
+  subject: optionalString,
+  attachment_urls: optionalArrayStringMaxItems10
 })
 
 export type CreateDataAttributeRequest = typeof CreateDataAttributeRequest.Type
@@ -1222,9 +1253,9 @@ export const CreateDataAttributeRequest = Schema.Struct({
   name: Schema.String,
   model: Schema.Literal("contact", "company"),
   data_type: Schema.Literal("string", "integer", "float", "boolean", "datetime", "date"),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  options: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
-  messenger_writable: Schema.optionalWith(Schema.Boolean, { exact: true })
+  description: optionalString,
+  options: optionalArrayString,
+  messenger_writable: optionalBoolean
 })
 
 export type CreateDataEventRequest = typeof CreateDataEventRequest.Type
@@ -1232,24 +1263,24 @@ export const CreateDataEventRequest = Schema.Union(
   Schema.Struct({
     event_name: Schema.String,
     created_at: Schema.Int,
-    user_id: Schema.optionalWith(Schema.String, { exact: true }),
+    user_id: optionalString,
     id: Schema.String,
-    email: Schema.optionalWith(Schema.String, { exact: true }),
+    email: optionalString,
     metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true })
   }),
   Schema.Struct({
     event_name: Schema.String,
     created_at: Schema.Int,
     user_id: Schema.String,
-    id: Schema.optionalWith(Schema.String, { exact: true }),
-    email: Schema.optionalWith(Schema.String, { exact: true }),
+    id: optionalString,
+    email: optionalString,
     metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true })
   }),
   Schema.Struct({
     event_name: Schema.String,
     created_at: Schema.Int,
-    user_id: Schema.optionalWith(Schema.String, { exact: true }),
-    id: Schema.optionalWith(Schema.String, { exact: true }),
+    user_id: optionalString,
+    id: optionalString,
     email: Schema.String,
     metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true })
   })
@@ -1257,12 +1288,12 @@ export const CreateDataEventRequest = Schema.Union(
 
 export type CreateDataEventSummariesRequest = typeof CreateDataEventSummariesRequest.Type
 export const CreateDataEventSummariesRequest = Schema.Struct({
-  user_id: Schema.optionalWith(Schema.String, { exact: true }),
+  user_id: optionalString,
   event_summaries: Schema.optionalWith(Schema.Struct({
-    event_name: Schema.optionalWith(Schema.String, { exact: true }),
-    count: Schema.optionalWith(Schema.Int, { exact: true }),
-    first: Schema.optionalWith(Schema.Int, { exact: true }),
-    last: Schema.optionalWith(Schema.Int, { exact: true })
+    event_name: optionalString,
+    count: optionalInt,
+    first: optionalInt,
+    last: optionalInt
   }), { exact: true })
 })
 
@@ -1287,13 +1318,13 @@ export const CreateMessageRequest = Schema.Union(
       type: Schema.Literal("user", "lead"),
       id: Schema.String
     }),
-    create_conversation_without_contact_reply: Schema.optionalWith(Schema.Boolean, { exact: true })
+    create_conversation_without_contact_reply: optionalBoolean
   }),
   Schema.Struct({
     message_type: Schema.Literal("in_app", "email"),
-    subject: Schema.optionalWith(Schema.String, { exact: true }),
+    subject: optionalString,
     body: Schema.String,
-    template: Schema.optionalWith(Schema.String, { exact: true }),
+    template: optionalString,
     from: Schema.Struct({
       type: Schema.Literal("admin"),
       id: Schema.Int
@@ -1302,27 +1333,27 @@ export const CreateMessageRequest = Schema.Union(
       type: Schema.Literal("user", "lead"),
       id: Schema.String
     }),
-    create_conversation_without_contact_reply: Schema.optionalWith(Schema.Boolean, { exact: true })
+    create_conversation_without_contact_reply: optionalBoolean
   })
 )
 
 export type CreateOrUpdateCompanyRequest = typeof CreateOrUpdateCompanyRequest.Type
 export const CreateOrUpdateCompanyRequest = Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  company_id: Schema.optionalWith(Schema.String, { exact: true }),
-  plan: Schema.optionalWith(Schema.String, { exact: true }),
-  size: Schema.optionalWith(Schema.Int, { exact: true }),
-  website: Schema.optionalWith(Schema.String, { exact: true }),
-  industry: Schema.optionalWith(Schema.String, { exact: true }),
+  name: optionalString,
+  company_id: optionalString,
+  plan: optionalString,
+  size: optionalInt,
+  website: optionalString,
+  industry: optionalString,
   custom_attributes: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true }),
-  remote_created_at: Schema.optionalWith(Schema.Int, { exact: true }),
-  monthly_spend: Schema.optionalWith(Schema.Int, { exact: true })
+  remote_created_at: optionalInt,
+  monthly_spend: optionalInt
 })
 
 export type CreateOrUpdateTagRequest = typeof CreateOrUpdateTagRequest.Type
 export const CreateOrUpdateTagRequest = Schema.Struct({
   name: Schema.String,
-  id: Schema.optionalWith(Schema.String, { exact: true })
+  id: optionalString
 })
 
 export type CustomAttributes = typeof CustomAttributes.Type
@@ -1351,7 +1382,7 @@ export const CreateTicketRequest = Schema.Struct({
       email: Schema.String
     })
   )),
-  company_id: Schema.optionalWith(Schema.String, { exact: true }),
+  company_id: optionalString,
   ticket_attributes: Schema.optionalWith(TicketRequestCustomAttributes, { exact: true })
 })
 
@@ -1360,48 +1391,48 @@ export const CreateTicketTypeAttributeRequest = Schema.Struct({
   name: Schema.String,
   description: Schema.String,
   data_type: Schema.Literal("string", "list", "integer", "decimal", "boolean", "datetime", "files"),
-  required_to_create: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  required_to_create_for_contacts: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  visible_on_create: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  visible_to_contacts: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  multiline: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  list_items: Schema.optionalWith(Schema.String, { exact: true }),
-  allow_multiple_values: Schema.optionalWith(Schema.Boolean, { exact: true })
+  required_to_create: optionalBoolean,
+  required_to_create_for_contacts: optionalBoolean,
+  visible_on_create: optionalBoolean,
+  visible_to_contacts: optionalBoolean,
+  multiline: optionalBoolean,
+  list_items: optionalString,
+  allow_multiple_values: optionalBoolean
 })
 
 export type CreateTicketTypeRequest = typeof CreateTicketTypeRequest.Type
 export const CreateTicketTypeRequest = Schema.Struct({
   name: Schema.String,
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  category: Schema.optionalWith(Schema.Literal("Customer", "Back-office", "Tracker"), { exact: true }),
-  icon: Schema.optionalWith(Schema.String, { exact: true }),
-  is_internal: Schema.optionalWith(Schema.Boolean, { exact: true })
+  description: optionalString,
+  category: optionalLiteralCustomerBackOfficeTracker,
+  icon: optionalString,
+  is_internal: optionalBoolean
 })
 
 export type DataAttribute = typeof DataAttribute.Type
 export const DataAttribute = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("data_attribute")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  id: optionalNullableNumber,
   model: Schema.optionalWith(Schema.NullOr(OpenEnum("contact", "company")), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  full_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  label: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  name: optionalNullableString,
+  full_name: optionalNullableString,
+  label: optionalNullableString,
+  description: optionalNullableString,
   data_type: Schema.optionalWith(Schema.NullOr(OpenEnum("string", "integer", "float", "boolean", "date")), { exact: true }),
-  options: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true }),
-  api_writable: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  messenger_writable: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  ui_writable: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  custom: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  archived: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  admin_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  options: optionalNullableArrayString,
+  api_writable: optionalNullableBoolean,
+  messenger_writable: optionalNullableBoolean,
+  ui_writable: optionalNullableBoolean,
+  custom: optionalNullableBoolean,
+  archived: optionalNullableBoolean,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  admin_id: optionalNullableString
 })
 
 export type DataAttributeList = typeof DataAttributeList.Type
 export const DataAttributeList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(DataAttribute)), { exact: true })
 })
 
@@ -1410,10 +1441,10 @@ export const DataEvent = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("event")), { exact: true }),
   event_name: Schema.String,
   created_at: Schema.Number,
-  user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  intercom_user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  user_id: optionalNullableString,
+  id: optionalNullableString,
+  intercom_user_id: optionalNullableString,
+  email: optionalNullableString,
   metadata: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String })), { exact: true })
 })
 
@@ -1422,93 +1453,93 @@ export const DataEventList = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("event.list")), { exact: true }),
   events: Schema.optionalWith(Schema.NullOr(Schema.Array(DataEvent)), { exact: true }),
   pages: Schema.optionalWith(Schema.NullOr(Open({
-    next: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    since: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    next: optionalNullableString,
+    since: optionalNullableString
   })), { exact: true })
 })
 
 export type DataEventSummaryItem = typeof DataEventSummaryItem.Type
 export const DataEventSummaryItem = Open({
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  first: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  last: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  name: optionalNullableString,
+  first: optionalNullableString,
+  last: optionalNullableString,
+  count: optionalNullableNumber,
+  description: optionalNullableString
 })
 
 export type DataEventSummary = typeof DataEventSummary.Type
 export const DataEventSummary = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("event.summary")), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  intercom_user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  email: optionalNullableString,
+  intercom_user_id: optionalNullableString,
+  user_id: optionalNullableString,
   events: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(DataEventSummaryItem))), { exact: true })
 })
 
 export type DataExport = typeof DataExport.Type
 export const DataExport = Open({
-  job_identfier: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  job_identfier: optionalNullableString,
   status: Schema.optionalWith(Schema.NullOr(OpenEnum("pending", "in_progress", "failed", "completed", "no_data", "canceled")), { exact: true }),
-  download_expires_at: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  download_url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  download_expires_at: optionalNullableString,
+  download_url: optionalNullableString
 })
 
 export type DataExportCsv = typeof DataExportCsv.Type
 export const DataExportCsv = Open({
-  user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  user_external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  company_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ruleset_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  content_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  content_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  content_title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ruleset_version_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  receipt_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  received_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  series_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  series_title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  node_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  first_reply: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_completion: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_series_completion: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_series_disengagement: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_series_exit: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_goal_success: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_open: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_click: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_dismisall: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_unsubscribe: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  first_hard_bounce: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  user_id: optionalNullableString,
+  user_external_id: optionalNullableString,
+  company_id: optionalNullableString,
+  email: optionalNullableString,
+  name: optionalNullableString,
+  ruleset_id: optionalNullableString,
+  content_id: optionalNullableString,
+  content_type: optionalNullableString,
+  content_title: optionalNullableString,
+  ruleset_version_id: optionalNullableString,
+  receipt_id: optionalNullableString,
+  received_at: optionalNullableNumber,
+  series_id: optionalNullableString,
+  series_title: optionalNullableString,
+  node_id: optionalNullableString,
+  first_reply: optionalNullableNumber,
+  first_completion: optionalNullableNumber,
+  first_series_completion: optionalNullableNumber,
+  first_series_disengagement: optionalNullableNumber,
+  first_series_exit: optionalNullableNumber,
+  first_goal_success: optionalNullableNumber,
+  first_open: optionalNullableNumber,
+  first_click: optionalNullableNumber,
+  first_dismisall: optionalNullableNumber,
+  first_unsubscribe: optionalNullableNumber,
+  first_hard_bounce: optionalNullableNumber
 })
 
 export type DeletedArticleObject = typeof DeletedArticleObject.Type
 export const DeletedArticleObject = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  object: Schema.optionalWith(Schema.NullOr(OpenEnum("article")), { exact: true }),
-  deleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  id: optionalNullableString,
+  object: optionalNullableOpenEnumArticle,
+  deleted: optionalNullableBoolean
 })
 
 export type DeletedCollectionObject = typeof DeletedCollectionObject.Type
 export const DeletedCollectionObject = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
   object: Schema.optionalWith(Schema.NullOr(OpenEnum("collection")), { exact: true }),
-  deleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  deleted: optionalNullableBoolean
 })
 
 export type DeletedCompanyObject = typeof DeletedCompanyObject.Type
 export const DeletedCompanyObject = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  object: Schema.optionalWith(Schema.NullOr(OpenEnum("company")), { exact: true }),
-  deleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  id: optionalNullableString,
+  object: optionalNullableOpenEnumCompany,
+  deleted: optionalNullableBoolean
 })
 
 export type DeletedObject = typeof DeletedObject.Type
 export const DeletedObject = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  object: Schema.optionalWith(Schema.NullOr(OpenEnum("news-item")), { exact: true }),
-  deleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  id: optionalNullableString,
+  object: optionalNullableOpenEnumNewsItem,
+  deleted: optionalNullableBoolean
 })
 
 export type DetachContactFromConversationRequest = typeof DetachContactFromConversationRequest.Type
@@ -1519,41 +1550,41 @@ export const DetachContactFromConversationRequest = Schema.Struct({
 export type Error = typeof Error.Type
 export const Error = Open({
   type: Schema.String,
-  request_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  request_id: optionalNullableString,
   errors: Schema.Array(Open({
     code: Schema.String,
-    message: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    field: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    message: optionalNullableString,
+    field: optionalNullableString
   }))
 })
 
 export type FileAttribute = typeof FileAttribute.Type
 export const FileAttribute = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  content_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  filesize: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  width: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  height: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  type: optionalNullableString,
+  name: optionalNullableString,
+  url: optionalNullableString,
+  content_type: optionalNullableString,
+  filesize: optionalNullableNumber,
+  width: optionalNullableNumber,
+  height: optionalNullableNumber
 })
 
 export type HelpCenter = typeof HelpCenter.Type
 export const HelpCenter = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  identifier: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  website_turned_on: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  display_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  custom_domain: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  identifier: optionalNullableString,
+  website_turned_on: optionalNullableBoolean,
+  display_name: optionalNullableString,
+  url: optionalNullableString,
+  custom_domain: optionalNullableString
 })
 
 export type HelpCenterList = typeof HelpCenterList.Type
 export const HelpCenterList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(HelpCenter)), { exact: true })
 })
 
@@ -1574,10 +1605,10 @@ export const Message = Open({
   type: Schema.String,
   id: Schema.String,
   created_at: Schema.Number,
-  subject: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  subject: optionalNullableString,
   body: Schema.String,
   message_type: OpenEnum("email", "inapp", "facebook", "twitter"),
-  conversation_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  conversation_id: optionalNullableString
 })
 
 export interface MultipleFilterSearchRequest {
@@ -1591,7 +1622,7 @@ export const MultipleFilterSearchRequest: Schema.Schema<MultipleFilterSearchRequ
 
 export type SingleFilterSearchRequest = typeof SingleFilterSearchRequest.Type
 export const SingleFilterSearchRequest = Schema.Struct({
-  field: Schema.optionalWith(Schema.String, { exact: true }),
+  field: optionalString,
   operator: Schema.optionalWith(Schema.Literal("=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"), { exact: true }),
   value: Schema.optionalWith(Schema.NullOr(Schema.Union(
     Schema.String,
@@ -1607,73 +1638,73 @@ export const MultipleOrSingleFilterSearchRequest: Schema.Schema<MultipleOrSingle
 
 export type NewsfeedAssignment = typeof NewsfeedAssignment.Type
 export const NewsfeedAssignment = Open({
-  newsfeed_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  published_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  newsfeed_id: optionalNullableNumber,
+  published_at: optionalNullableNumber
 })
 
 export type NewsItem = typeof NewsItem.Type
 export const NewsItem = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("news-item")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  title: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  sender_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableOpenEnumNewsItem,
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  title: optionalNullableString,
+  body: optionalNullableString,
+  sender_id: optionalNullableNumber,
   state: Schema.optionalWith(Schema.NullOr(OpenEnum("draft", "live")), { exact: true }),
   newsfeed_assignments: Schema.optionalWith(Schema.NullOr(Schema.Array(NewsfeedAssignment)), { exact: true }),
-  labels: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(Schema.String))), { exact: true }),
-  cover_image_url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  reactions: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(Schema.String))), { exact: true }),
-  deliver_silently: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  labels: optionalNullableArrayNullableString,
+  cover_image_url: optionalNullableString,
+  reactions: optionalNullableArrayNullableString,
+  deliver_silently: optionalNullableBoolean,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber
 })
 
 export type NewsfeedAssignmentInput = typeof NewsfeedAssignmentInput.Type
 export const NewsfeedAssignmentInput = Schema.Struct({
-  newsfeed_id: Schema.optionalWith(Schema.Int, { exact: true }),
-  published_at: Schema.optionalWith(Schema.Int, { exact: true })
+  newsfeed_id: optionalInt,
+  published_at: optionalInt
 })
 
 export type NewsItemRequest = typeof NewsItemRequest.Type
 export const NewsItemRequest = Schema.Struct({
   title: Schema.String,
-  body: Schema.optionalWith(Schema.String, { exact: true }),
+  body: optionalString,
   sender_id: Schema.Int,
   state: Schema.optionalWith(Schema.Literal("draft", "live"), { exact: true }),
-  deliver_silently: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  labels: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+  deliver_silently: optionalBoolean,
+  labels: optionalArrayString,
   reactions: Schema.optionalWith(Schema.Array(Schema.NullOr(Schema.String)), { exact: true }),
   newsfeed_assignments: Schema.optionalWith(Schema.Array(NewsfeedAssignmentInput), { exact: true })
 })
 
 export type Newsfeed = typeof Newsfeed.Type
 export const Newsfeed = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("newsfeed")), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  name: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber
 })
 
 export type Note = typeof Note.Type
 export const Note = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  created_at: optionalNullableNumber,
   contact: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    id: optionalNullableString
   })), { exact: true }),
   author: Schema.optionalWith(Schema.NullOr(Admin), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  body: optionalNullableString
 })
 
 export type NoteList = typeof NoteList.Type
 export const NoteList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Note)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true })
 })
 
@@ -1687,14 +1718,14 @@ export type PaginatedResponse = typeof PaginatedResponse.Type
 export const PaginatedResponse = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("list", "conversation.list")), { exact: true }),
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Union(NewsItem, Newsfeed))), { exact: true })
 })
 
 export type PhoneSwitch = typeof PhoneSwitch.Type
 export const PhoneSwitch = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("phone_call_redirect")), { exact: true }),
-  phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  phone: optionalNullableString
 })
 
 export type RedactConversationRequest = typeof RedactConversationRequest.Type
@@ -1716,8 +1747,8 @@ export const ReplyConversationRequest = Schema.Union(ContactReplyConversationReq
 
 export type StartingAfterPagingInput = typeof StartingAfterPagingInput.Type
 export const StartingAfterPagingInput = Schema.Struct({
-  per_page: Schema.optionalWith(Schema.Int, { exact: true }),
-  starting_after: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  per_page: optionalInt,
+  starting_after: optionalNullableString
 })
 
 export type SearchRequest = typeof SearchRequest.Type
@@ -1728,7 +1759,7 @@ export const SearchRequest = Schema.Struct({
 
 export type SegmentList = typeof SegmentList.Type
 export const SegmentList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("segment.list")), { exact: true }),
+  type: optionalNullableOpenEnumSegmentList,
   segments: Schema.optionalWith(Schema.NullOr(Schema.Array(Segment)), { exact: true }),
   pages: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true })
 })
@@ -1742,15 +1773,15 @@ export const SnoozeConversationRequest = Schema.Struct({
 
 export type Translation = typeof Translation.Type
 export const Translation = Open({
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  locale: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  name: optionalNullableString,
+  description: optionalNullableString,
+  locale: optionalNullableString
 })
 
 export type SubscriptionType = typeof SubscriptionType.Type
 export const SubscriptionType = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
   state: Schema.optionalWith(Schema.NullOr(OpenEnum("live", "draft", "archived")), { exact: true }),
   default_translation: Schema.optionalWith(Schema.NullOr(Translation), { exact: true }),
   translations: Schema.optionalWith(Schema.NullOr(Schema.Array(Translation)), { exact: true }),
@@ -1760,7 +1791,7 @@ export const SubscriptionType = Open({
 
 export type SubscriptionTypeList = typeof SubscriptionTypeList.Type
 export const SubscriptionTypeList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(SubscriptionType)), { exact: true })
 })
 
@@ -1768,14 +1799,14 @@ export type TagCompanyRequest = typeof TagCompanyRequest.Type
 export const TagCompanyRequest = Schema.Struct({
   name: Schema.String,
   companies: Schema.Array(Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { exact: true }),
-    company_id: Schema.optionalWith(Schema.String, { exact: true })
+    id: optionalString,
+    company_id: optionalString
   }))
 })
 
 export type TagList = typeof TagList.Type
 export const TagList = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("list")), { exact: true }),
+  type: optionalNullableOpenEnumList,
   data: Schema.optionalWith(Schema.NullOr(Schema.Array(Tag)), { exact: true })
 })
 
@@ -1783,16 +1814,16 @@ export type TagMultipleUsersRequest = typeof TagMultipleUsersRequest.Type
 export const TagMultipleUsersRequest = Schema.Struct({
   name: Schema.String,
   users: Schema.Array(Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { exact: true })
+    id: optionalString
   }))
 })
 
 export type Team = typeof Team.Type
 export const Team = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  admin_ids: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Number)), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  name: optionalNullableString,
+  admin_ids: optionalNullableArrayNumber,
   admin_priority_level: Schema.optionalWith(Schema.NullOr(AdminPriorityLevel), { exact: true })
 })
 
@@ -1813,131 +1844,131 @@ export const TicketCustomAttributes = Schema.Record({ key: Schema.String, value:
 
 export type TicketTypeAttribute = typeof TicketTypeAttribute.Type
 export const TicketTypeAttribute = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  data_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  workspace_id: optionalNullableString,
+  name: optionalNullableString,
+  description: optionalNullableString,
+  data_type: optionalNullableString,
   input_options: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true }),
-  order: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  required_to_create: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  required_to_create_for_contacts: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  visible_on_create: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  visible_to_contacts: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  default: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  ticket_type_id: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  archived: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  order: optionalNullableNumber,
+  required_to_create: optionalNullableBoolean,
+  required_to_create_for_contacts: optionalNullableBoolean,
+  visible_on_create: optionalNullableBoolean,
+  visible_to_contacts: optionalNullableBoolean,
+  default: optionalNullableBoolean,
+  ticket_type_id: optionalNullableNumber,
+  archived: optionalNullableBoolean,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber
 })
 
 export type TicketTypeAttributeList = typeof TicketTypeAttributeList.Type
 export const TicketTypeAttributeList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   ticket_type_attributes: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(TicketTypeAttribute))), { exact: true })
 })
 
 export type TicketType = typeof TicketType.Type
 export const TicketType = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  category: Schema.optionalWith(Schema.NullOr(OpenEnum("Customer", "Back-office", "Tracker")), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  description: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  icon: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  workspace_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  category: optionalNullableOpenEnumCustomerBackOfficeTracker,
+  name: optionalNullableString,
+  description: optionalNullableString,
+  icon: optionalNullableString,
+  workspace_id: optionalNullableString,
   ticket_type_attributes: Schema.optionalWith(Schema.NullOr(TicketTypeAttributeList), { exact: true }),
-  archived: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  archived: optionalNullableBoolean,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber
 })
 
 export type TicketContacts = typeof TicketContacts.Type
 export const TicketContacts = Open({
-  type: Schema.optionalWith(Schema.NullOr(OpenEnum("contact.list")), { exact: true }),
+  type: optionalNullableOpenEnumContactList,
   contacts: Schema.optionalWith(Schema.NullOr(Schema.Array(ContactReference)), { exact: true })
 })
 
 export type TicketPartAuthor = typeof TicketPartAuthor.Type
 export const TicketPartAuthor = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("admin", "bot", "team", "user")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  id: optionalNullableString,
+  name: optionalNullableString,
+  email: optionalNullableString
 })
 
 export type TicketPart = typeof TicketPart.Type
 export const TicketPart = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  part_type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  previous_ticket_state: Schema.optionalWith(Schema.NullOr(OpenEnum("submitted", "in_progress", "waiting_on_customer", "resolved")), { exact: true }),
-  ticket_state: Schema.optionalWith(Schema.NullOr(OpenEnum("submitted", "in_progress", "waiting_on_customer", "resolved")), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  part_type: optionalNullableString,
+  body: optionalNullableString,
+  previous_ticket_state: optionalNullableOpenEnumSubmittedInProgressWaitingOnCustomerResolved,
+  ticket_state: optionalNullableOpenEnumSubmittedInProgressWaitingOnCustomerResolved,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
   assigned_to: Schema.optionalWith(Schema.NullOr(Reference), { exact: true }),
   author: Schema.optionalWith(Schema.NullOr(TicketPartAuthor), { exact: true }),
   attachments: Schema.optionalWith(Schema.NullOr(Schema.Array(PartAttachment)), { exact: true }),
-  external_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  redacted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  external_id: optionalNullableString,
+  redacted: optionalNullableBoolean
 })
 
 export type TicketParts = typeof TicketParts.Type
 export const TicketParts = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("ticket_part.list")), { exact: true }),
   ticket_parts: Schema.optionalWith(Schema.NullOr(Schema.Array(TicketPart)), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true })
+  total_count: optionalNullableNumber
 })
 
 export type Ticket = typeof Ticket.Type
 export const Ticket = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("ticket")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ticket_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  category: Schema.optionalWith(Schema.NullOr(OpenEnum("Customer", "Back-office", "Tracker")), { exact: true }),
+  id: optionalNullableString,
+  ticket_id: optionalNullableString,
+  category: optionalNullableOpenEnumCustomerBackOfficeTracker,
   ticket_attributes: Schema.optionalWith(Schema.NullOr(TicketCustomAttributes), { exact: true }),
-  ticket_state: Schema.optionalWith(Schema.NullOr(OpenEnum("submitted", "in_progress", "waiting_on_customer", "resolved")), { exact: true }),
-  ticket_state_internal_label: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ticket_state_external_label: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  ticket_state: optionalNullableOpenEnumSubmittedInProgressWaitingOnCustomerResolved,
+  ticket_state_internal_label: optionalNullableString,
+  ticket_state_external_label: optionalNullableString,
   ticket_type: Schema.optionalWith(Schema.NullOr(TicketType), { exact: true }),
   contacts: Schema.optionalWith(Schema.NullOr(TicketContacts), { exact: true }),
-  admin_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  team_assignee_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  open: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  snoozed_until: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  admin_assignee_id: optionalNullableString,
+  team_assignee_id: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  open: optionalNullableBoolean,
+  snoozed_until: optionalNullableNumber,
   linked_objects: Schema.optionalWith(Schema.NullOr(LinkedObjectList), { exact: true }),
   ticket_parts: Schema.optionalWith(Schema.NullOr(TicketParts), { exact: true }),
-  is_shared: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  is_shared: optionalNullableBoolean
 })
 
 export type TicketList = typeof TicketList.Type
 export const TicketList = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("ticket.list")), { exact: true }),
   tickets: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(Ticket))), { exact: true }),
-  total_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  total_count: optionalNullableNumber,
   pages: Schema.optionalWith(Schema.NullOr(CursorPages), { exact: true })
 })
 
 export type TicketReply = typeof TicketReply.Type
 export const TicketReply = Open({
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("ticket_part")), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
   part_type: Schema.optionalWith(Schema.NullOr(OpenEnum("note", "comment", "quick_reply")), { exact: true }),
-  body: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  body: optionalNullableString,
+  created_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
   author: Schema.optionalWith(Schema.NullOr(TicketPartAuthor), { exact: true }),
   attachments: Schema.optionalWith(Schema.NullOr(Schema.Array(PartAttachment)), { exact: true }),
-  redacted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  redacted: optionalNullableBoolean
 })
 
 export type TicketTypeList = typeof TicketTypeList.Type
 export const TicketTypeList = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
   ticket_types: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.NullOr(TicketType))), { exact: true })
 })
 
@@ -1945,181 +1976,181 @@ export type UntagCompanyRequest = typeof UntagCompanyRequest.Type
 export const UntagCompanyRequest = Schema.Struct({
   name: Schema.String,
   companies: Schema.Array(Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { exact: true }),
-    company_id: Schema.optionalWith(Schema.String, { exact: true }),
-    untag: Schema.optionalWith(Schema.Boolean, { exact: true })
+    id: optionalString,
+    company_id: optionalString,
+    untag: optionalBoolean
   }))
 })
 
 export type UpdateArticleRequest = typeof UpdateArticleRequest.Type
 export const UpdateArticleRequest = Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  body: Schema.optionalWith(Schema.String, { exact: true }),
-  author_id: Schema.optionalWith(Schema.Int, { exact: true }),
-  state: Schema.optionalWith(Schema.Literal("published", "draft"), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.String, { exact: true }),
-  parent_type: Schema.optionalWith(Schema.String, { exact: true }),
+  title: optionalString,
+  description: optionalString,
+  body: optionalString,
+  author_id: optionalInt,
+  state: optionalLiteralPublishedDraft,
+  parent_id: optionalString,
+  parent_type: optionalString,
   translated_content: Schema.optionalWith(Schema.NullOr(ArticleTranslatedContentInput), { exact: true })
 })
 
 export type UpdateCollectionRequest = typeof UpdateCollectionRequest.Type
 export const UpdateCollectionRequest = Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
+  name: optionalString,
+  description: optionalString,
   translated_content: Schema.optionalWith(Schema.NullOr(GroupTranslatedContentInput), { exact: true }),
-  parent_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  parent_id: optionalNullableString
 })
 
 export type UpdateContactRequest = typeof UpdateContactRequest.Type
 export const UpdateContactRequest = Schema.Struct({
-  role: Schema.optionalWith(Schema.String, { exact: true }),
-  external_id: Schema.optionalWith(Schema.String, { exact: true }),
-  email: Schema.optionalWith(Schema.String, { exact: true }),
-  phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  avatar: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-  last_seen_at: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-  owner_id: Schema.optionalWith(Schema.NullOr(Schema.Int), { exact: true }),
-  unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  role: optionalString,
+  external_id: optionalString,
+  email: optionalString,
+  phone: optionalNullableString,
+  name: optionalNullableString,
+  avatar: optionalNullableString,
+  signed_up_at: optionalNullableInt,
+  last_seen_at: optionalNullableInt,
+  owner_id: optionalNullableInt,
+  unsubscribed_from_emails: optionalNullableBoolean,
   custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })), { exact: true })
 })
 
 export type UpdateConversationRequest = typeof UpdateConversationRequest.Type
 export const UpdateConversationRequest = Schema.Struct({
-  read: Schema.optionalWith(Schema.Boolean, { exact: true })
+  read: optionalBoolean
 })
 
 export type UpdateDataAttributeRequest = typeof UpdateDataAttributeRequest.Type
 export const UpdateDataAttributeRequest = Schema.Struct({
-  archived: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  options: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
-  messenger_writable: Schema.optionalWith(Schema.Boolean, { exact: true })
+  archived: optionalBoolean,
+  description: optionalString,
+  options: optionalArrayString,
+  messenger_writable: optionalBoolean
 })
 
 export type UpdateTicketRequest = typeof UpdateTicketRequest.Type
 export const UpdateTicketRequest = Schema.Struct({
   ticket_attributes: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true }),
   state: Schema.optionalWith(Schema.Literal("in_progress", "waiting_on_customer", "resolved"), { exact: true }),
-  open: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  is_shared: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  snoozed_until: Schema.optionalWith(Schema.Int, { exact: true }),
+  open: optionalBoolean,
+  is_shared: optionalBoolean,
+  snoozed_until: optionalInt,
   assignment: Schema.optionalWith(Schema.Struct({
-    admin_id: Schema.optionalWith(Schema.String, { exact: true }),
-    assignee_id: Schema.optionalWith(Schema.String, { exact: true })
+    admin_id: optionalString,
+    assignee_id: optionalString
   }), { exact: true })
 })
 
 export type UpdateTicketTypeAttributeRequest = typeof UpdateTicketTypeAttributeRequest.Type
 export const UpdateTicketTypeAttributeRequest = Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  required_to_create: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  required_to_create_for_contacts: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  visible_on_create: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  visible_to_contacts: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  multiline: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  list_items: Schema.optionalWith(Schema.String, { exact: true }),
-  allow_multiple_values: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  archived: Schema.optionalWith(Schema.Boolean, { exact: true })
+  name: optionalString,
+  description: optionalString,
+  required_to_create: optionalBoolean,
+  required_to_create_for_contacts: optionalBoolean,
+  visible_on_create: optionalBoolean,
+  visible_to_contacts: optionalBoolean,
+  multiline: optionalBoolean,
+  list_items: optionalString,
+  allow_multiple_values: optionalBoolean,
+  archived: optionalBoolean
 })
 
 export type UpdateTicketTypeRequest = typeof UpdateTicketTypeRequest.Type
 export const UpdateTicketTypeRequest = Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  description: Schema.optionalWith(Schema.String, { exact: true }),
-  category: Schema.optionalWith(Schema.Literal("Customer", "Back-office", "Tracker"), { exact: true }),
-  icon: Schema.optionalWith(Schema.String, { exact: true }),
-  archived: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  is_internal: Schema.optionalWith(Schema.Boolean, { exact: true })
+  name: optionalString,
+  description: optionalString,
+  category: optionalLiteralCustomerBackOfficeTracker,
+  icon: optionalString,
+  archived: optionalBoolean,
+  is_internal: optionalBoolean
 })
 
 export type UpdateVisitorRequest = typeof UpdateVisitorRequest.Type
 export const UpdateVisitorRequest = Schema.Union(
   Schema.Struct({
     id: Schema.String,
-    user_id: Schema.optionalWith(Schema.String, { exact: true }),
-    name: Schema.optionalWith(Schema.String, { exact: true }),
+    user_id: optionalString,
+    name: optionalString,
     custom_attributes: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true })
   }),
   Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { exact: true }),
+    id: optionalString,
     user_id: Schema.String,
-    name: Schema.optionalWith(Schema.String, { exact: true }),
+    name: optionalString,
     custom_attributes: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true })
   })
 )
 
 export type Visitor = typeof Visitor.Type
 export const Visitor = Open({
-  type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  anonymous: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  email: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  phone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  pseudonym: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  type: optionalNullableString,
+  id: optionalNullableString,
+  user_id: optionalNullableString,
+  anonymous: optionalNullableBoolean,
+  email: optionalNullableString,
+  phone: optionalNullableString,
+  name: optionalNullableString,
+  pseudonym: optionalNullableString,
   avatar: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    image_url: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    image_url: optionalNullableString
   })), { exact: true }),
-  app_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  app_id: optionalNullableString,
   companies: Schema.optionalWith(Schema.NullOr(Open({
     type: Schema.optionalWith(Schema.NullOr(OpenEnum("company.list")), { exact: true }),
     companies: Schema.optionalWith(Schema.NullOr(Schema.Array(Company)), { exact: true })
   })), { exact: true }),
   location_data: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    city_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    continent_code: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    country_code: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    country_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    postal_code: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    region_name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-    timezone: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+    type: optionalNullableString,
+    city_name: optionalNullableString,
+    continent_code: optionalNullableString,
+    country_code: optionalNullableString,
+    country_name: optionalNullableString,
+    postal_code: optionalNullableString,
+    region_name: optionalNullableString,
+    timezone: optionalNullableString
   })), { exact: true }),
-  las_request_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  remote_created_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  signed_up_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  updated_at: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  session_count: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  las_request_at: optionalNullableNumber,
+  created_at: optionalNullableNumber,
+  remote_created_at: optionalNullableNumber,
+  signed_up_at: optionalNullableNumber,
+  updated_at: optionalNullableNumber,
+  session_count: optionalNullableNumber,
   social_profiles: Schema.optionalWith(Schema.NullOr(Open({
     type: Schema.optionalWith(Schema.NullOr(OpenEnum("social_profile.list")), { exact: true }),
-    social_profiles: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
+    social_profiles: optionalNullableArrayString
   })), { exact: true }),
-  owner_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  unsubscribed_from_emails: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  marked_email_as_spam: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
-  has_hard_bounced: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  owner_id: optionalNullableString,
+  unsubscribed_from_emails: optionalNullableBoolean,
+  marked_email_as_spam: optionalNullableBoolean,
+  has_hard_bounced: optionalNullableBoolean,
   tags: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("tag.list")), { exact: true }),
+    type: optionalNullableOpenEnumTagList,
     tags: Schema.optionalWith(Schema.NullOr(Schema.Array(Open({
       type: Schema.optionalWith(Schema.NullOr(OpenEnum("tag")), { exact: true }),
-      id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-      name: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+      id: optionalNullableString,
+      name: optionalNullableString
     }))), { exact: true })
   })), { exact: true }),
   segments: Schema.optionalWith(Schema.NullOr(Open({
-    type: Schema.optionalWith(Schema.NullOr(OpenEnum("segment.list")), { exact: true }),
-    segments: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
+    type: optionalNullableOpenEnumSegmentList,
+    segments: optionalNullableArrayString
   })), { exact: true }),
   custom_attributes: Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String })), { exact: true }),
-  referrer: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  utm_campaign: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  utm_content: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  utm_medium: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  utm_source: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  utm_term: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  do_not_track: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
+  referrer: optionalNullableString,
+  utm_campaign: optionalNullableString,
+  utm_content: optionalNullableString,
+  utm_medium: optionalNullableString,
+  utm_source: optionalNullableString,
+  utm_term: optionalNullableString,
+  do_not_track: optionalNullableBoolean
 })
 
 export type VisitorDeletedObject = typeof VisitorDeletedObject.Type
 export const VisitorDeletedObject = Open({
-  id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  id: optionalNullableString,
   type: Schema.optionalWith(Schema.NullOr(OpenEnum("visitor")), { exact: true }),
-  user_id: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
+  user_id: optionalNullableString
 })
