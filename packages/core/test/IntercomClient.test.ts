@@ -1,11 +1,12 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it as vitest } from "@effect/vitest"
-import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Schema, TestClock, Tracer } from "effect"
+import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Schema, TestClock } from "effect"
 import * as Endpoint from "../src/Endpoint.js"
 import * as IntercomClient from "../src/IntercomClient.js"
 import type * as IntercomConfig from "../src/IntercomConfig.js"
 import * as IntercomError from "../src/IntercomError.js"
 import * as RateLimit from "../src/RateLimit.js"
+import * as RecordingTracer from "./fixtures/RecordingTracer.js"
 import { errorList, layer as scriptedServer, type Scripted, ScriptedServer } from "./fixtures/ScriptedServer.js"
 
 const TOKEN = "tok_SECRET_do_not_leak_4242"
@@ -420,16 +421,7 @@ describe("IntercomClient", () => {
     Effect.gen(function*() {
       yield* script([{ status: 503, body: errorList("unavailable", "x") }, { status: 200, body: contactJson }])
       const before = yield* receivedCount
-      const spans: Array<Tracer.Span> = []
-      const native = yield* Effect.tracer
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const { spans, tracer: recording } = yield* RecordingTracer.make
       const fiber = yield* Effect.fork(withClient(getC1).pipe(Effect.withTracer(recording)))
       yield* awaitRetryWait(before + 1)
       yield* TestClock.adjust("5 seconds")

@@ -1,8 +1,9 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Fiber, Inspectable, Layer, Logger, LogLevel, Schema, TestClock, Tracer } from "effect"
+import { Cause, Effect, Fiber, Inspectable, Layer, Logger, LogLevel, Schema, TestClock } from "effect"
 import * as Endpoint from "../src/Endpoint.js"
 import * as IntercomClient from "../src/IntercomClient.js"
+import * as RecordingTracer from "./fixtures/RecordingTracer.js"
 import { errorList, layer as scriptedServer, ScriptedServer } from "./fixtures/ScriptedServer.js"
 
 const TOKEN = "tok_SECRET_must_never_show_9876"
@@ -23,16 +24,7 @@ describe("the access token", () => {
     Effect.gen(function*() {
       const server = yield* ScriptedServer
       const logs: Array<string> = []
-      const spans: Array<Tracer.Span> = []
-      const native = yield* Effect.tracer
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const { spans, tracer: recording } = yield* RecordingTracer.make
       const logger = Logger.make(({ annotations, cause, message }) => {
         logs.push(`${Inspectable.format(message)} ${Cause.pretty(cause)} ${Inspectable.format(annotations)}`)
       })
