@@ -78,13 +78,45 @@ interface Exchange {
   readonly responseKind: "json" | "bytes"
 }
 
+/** A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the error. */
+type Received =
+  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: true; readonly bytes: ArrayBuffer }
+  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: false; readonly text: string }
+
 const headersOf = (response: HttpClientResponse.HttpClientResponse): Readonly<Record<string, string | undefined>> =>
   response.headers
 
-const parseJson = (site: Errors.CallSite, status: number, text: string): Effect.Effect<unknown, IntercomError.TransportError> =>
-  text.trim() === ""
-    ? Effect.succeed(undefined) // e.g. 202/204 answers with no body (their schemas are Void)
-    : Effect.try({ try: () => JSON.parse(text) as unknown, catch: (cause) => Errors.bodyCutShort(site, status, cause) })
+const utf8 = new TextDecoder()
+
+/**
+ * Decodes and parses a 2xx JSON body, then frees its bytes at once.
+ *
+ * Bytes, not `response.text`: the platform caches the text on the response, and the
+ * response stays reachable for a while after its page has moved on, long enough for
+ * V8's young-generation GC to promote each page's string (~255 KB for a list page) to
+ * the old generation, which then grows until the next full GC. Bytes live outside the
+ * heap, and detaching them once decoded leaves the response nothing to hold. Benchmark 4
+ * (a 1M-contact export): peak RSS about 20 MB lower, no growth from 100k to 1M.
+ */
+const parseJson = (site: Errors.CallSite, status: number, bytes: ArrayBuffer): Effect.Effect<unknown, IntercomError.TransportError> => {
+  const text = utf8.decode(bytes)
+  release(bytes)
+  if (text.trim() === "") return Effect.succeed(undefined) // e.g. 202/204 answers with no body (their schemas are Void)
+  try {
+    return Effect.succeed(JSON.parse(text) as unknown)
+  } catch (cause) {
+    return Effect.fail(Errors.bodyCutShort(site, status, cause))
+  }
+}
+
+/** Frees a buffer's memory now by detaching it (a transfer nobody receives). */
+const release = (bytes: ArrayBuffer): void => {
+  try {
+    structuredClone(bytes, { transfer: [bytes] })
+  } catch {
+    // Not transferable (e.g. a view of memory the HTTP client shares): the GC frees it later.
+  }
+}
 
 /** Builds the client from its configuration, an `HttpClient` and the shared rate-limit budget. */
 export const make: Effect.Effect<
@@ -128,15 +160,14 @@ export const make: Effect.Effect<
     const exchanged = http.execute(request).pipe(
       Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
       Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error))),
-      Effect.flatMap((response): Effect.Effect<{ readonly response: typeof response; readonly body: string | Uint8Array }, IntercomError.TransportError> => {
-        const cutShort = (cause: unknown) => Errors.bodyCutShort(site, response.status, cause)
-        const body: Effect.Effect<string | Uint8Array, IntercomError.TransportError> = response.status < 200 || response.status >= 300
-          ? Effect.orElseSucceed(response.text, () => "")
-          : exchange.responseKind === "bytes"
-          ? Effect.map(Effect.mapError(response.arrayBuffer, cutShort), (buffer) => new Uint8Array(buffer))
-          : Effect.mapError(response.text, cutShort)
-        return Effect.map(body, (body) => ({ response, body }))
-      })
+      Effect.flatMap((response): Effect.Effect<Received, IntercomError.TransportError> =>
+        response.status < 200 || response.status >= 300
+          ? Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => ({ response, ok: false, text }))
+          : Effect.map(
+            Effect.mapError(response.arrayBuffer, (cause) => Errors.bodyCutShort(site, response.status, cause)),
+            (bytes) => ({ response, ok: true, bytes })
+          )
+      )
     )
     const timed = Effect.flatMap(Scope.make(), (scope) =>
       Effect.flatMap(watchdog.watch(timeout, Scope.close(scope, Exit.void)), (deadline) =>
@@ -167,15 +198,18 @@ export const make: Effect.Effect<
     })
     const withBody = exchange.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, exchange.body)
     return Effect.gen(function*() {
-      const { body, response } = yield* receive(exchange, withBody, timeout)
+      const received = yield* receive(exchange, withBody, timeout)
+      const { response } = received
       const headers = headersOf(response)
       const snapshot = RateLimit.fromHeaders(headers)
       yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-      if (response.status >= 200 && response.status < 300) {
+      if (received.ok) {
         if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
-        return typeof body === "string" ? yield* parseJson(site, response.status, body) : body
+        return exchange.responseKind === "bytes"
+          ? new Uint8Array(received.bytes)
+          : yield* parseJson(site, response.status, received.bytes)
       }
-      const error = Errors.fromStatus(site, response.status, headers, typeof body === "string" ? body : "")
+      const error = Errors.fromStatus(site, response.status, headers, received.text)
       if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot)
       else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)

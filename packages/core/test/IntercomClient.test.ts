@@ -1,3 +1,5 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it as vitest } from "@effect/vitest"
 import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Schema, TestClock } from "effect"
@@ -187,6 +189,38 @@ describe("IntercomClient", () => {
         expect(error.errors[0]?.code).toBe(`http_${reply.status}`)
       }))
   }
+
+  it.effect("decodes a body that starts with a byte-order mark", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 200, body: `\uFEFF${contactJson}` }])
+      expect(yield* withClient(getC1)).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
+    }))
+
+  // A page's body must not outlive its parsing on the response object: a cached string
+  // ends in V8's old generation (see `parseJson` in IntercomClient.ts).
+  it.effect("frees a 2xx body's bytes once parsed and leaves no text cached on the response", () =>
+    Effect.gen(function*() {
+      const server = yield* ScriptedServer
+      yield* server.script([{ status: 200, body: contactJson }])
+      const seen: Array<HttpClientResponse.HttpClientResponse> = []
+      const recording = Layer.effect(
+        HttpClient.HttpClient,
+        Effect.map(HttpClient.HttpClient, (client) =>
+          HttpClient.transformResponse(client, Effect.tap((response) => Effect.sync(() => seen.push(response)))))
+      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const layer = IntercomClient.layer({ accessToken: TOKEN, baseUrl: server.baseUrl, timeout: "1 day" }).pipe(
+        Layer.orDie,
+        Layer.provide(recording)
+      )
+      const contact = yield* Effect.provide(getC1, layer)
+      expect(contact).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
+      expect(seen).toHaveLength(1)
+      const bytes = yield* seen[0]!.arrayBuffer
+      expect(bytes.byteLength).toBe(0) // detached: the memory is already released
+      // The body was read as bytes, never as text: there is no string to find.
+      const text = yield* Effect.either(seen[0]!.text)
+      expect(text._tag).toBe("Left")
+    }))
 
   it.effect("fails with ResponseDecodeError pointing at the offending field", () =>
     Effect.gen(function*() {
