@@ -8,6 +8,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -78,10 +79,13 @@ interface Exchange {
   readonly responseKind: "json" | "bytes"
 }
 
-/** A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the error. */
+/**
+ * A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the
+ * error; `sentAt` is when the request went out (Clock time), for the rate-limit budget.
+ */
 type Received =
-  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: true; readonly bytes: ArrayBuffer }
-  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: false; readonly text: string }
+  & { readonly response: HttpClientResponse.HttpClientResponse; readonly sentAt: number }
+  & ({ readonly ok: true; readonly bytes: ArrayBuffer } | { readonly ok: false; readonly text: string })
 
 const headersOf = (response: HttpClientResponse.HttpClientResponse): Readonly<Record<string, string | undefined>> =>
   response.headers
@@ -157,21 +161,21 @@ export const make: Effect.Effect<
    */
   const receive = (exchange: Exchange, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) => {
     const { site } = exchange
-    const exchanged = http.execute(request).pipe(
+    const exchanged = (sentAt: number) => http.execute(request).pipe(
       Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
       Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error))),
       Effect.flatMap((response): Effect.Effect<Received, IntercomError.TransportError> =>
         response.status < 200 || response.status >= 300
-          ? Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => ({ response, ok: false, text }))
+          ? Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => ({ response, sentAt, ok: false, text }))
           : Effect.map(
             Effect.mapError(response.arrayBuffer, (cause) => Errors.bodyCutShort(site, response.status, cause)),
-            (bytes) => ({ response, ok: true, bytes })
+            (bytes) => ({ response, sentAt, ok: true, bytes })
           )
       )
     )
     const timed = Effect.flatMap(Scope.make(), (scope) =>
       Effect.flatMap(watchdog.watch(timeout, Scope.close(scope, Exit.void)), (deadline) =>
-        exchanged.pipe(
+        exchanged(deadline.startedAt).pipe(
           Effect.provideService(Scope.Scope, scope),
           Effect.catchAll((error) =>
             Effect.fail(
@@ -203,15 +207,17 @@ export const make: Effect.Effect<
       const headers = headersOf(response)
       const snapshot = RateLimit.fromHeaders(headers)
       yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+      // From the send to the whole answer: no request is counted later than that (see RateLimit).
+      const roundTripMs = Option.isSome(snapshot) ? (yield* Clock.currentTimeMillis) - received.sentAt : undefined
       if (received.ok) {
-        if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
+        if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value, roundTripMs)
         return exchange.responseKind === "bytes"
           ? new Uint8Array(received.bytes)
           : yield* parseJson(site, response.status, received.bytes)
       }
       const error = Errors.fromStatus(site, response.status, headers, received.text)
-      if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot)
-      else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
+      if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot, roundTripMs)
+      else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value, roundTripMs)
       return yield* Effect.fail(error)
     }).pipe(
       Effect.ensuring(rateLimit.settled),

@@ -59,10 +59,12 @@ interface Budget {
   /** Slots this client has used in the window ending at `last.resetAt`, as far as it knows. */
   readonly used: number
   /**
-   * Of those, the ones reserved in the window's last `ARRIVAL_MARGIN_MS`: they may reach
+   * Of those, the ones reserved in the window's last `margin` milliseconds: they may reach
    * the server after its reset and count in the next window, so that window starts with them.
    */
   readonly carried: number
+  /** How late after its reservation a request may still be counted by the server (see `arrivalMargin`). */
+  readonly margin: number
   readonly stats: Stats
 }
 
@@ -78,12 +80,20 @@ export const windowMillis = 10_000
 const RESET_MARGIN_MS = 25
 
 /**
- * How late after its reservation a request may reach the server (event-loop delay, the
- * network, clock skew). A request reserved this close to the end of a window is counted in
- * that window and in the next: counting it once let late arrivals overfill the next window
- * into 429s (benchmark 2b, 16 fibers against 100 requests per 10 s).
+ * How late after its reservation a request may be counted by the server: event-loop delay,
+ * the network, and the server's own queue (a request is counted when the server gets to
+ * it). A request reserved this close to the end of a window is counted in that window and
+ * in the next: counting it once let late arrivals overfill the next window into 429s
+ * (benchmark 2b, 16 fibers against 100 requests per 10 s). A request cannot be counted
+ * later than its answer comes back, so the margin is the slowest recent round trip (it
+ * decays by 1 % per answer), and never less than `MIN_ARRIVAL_MARGIN_MS`. A fixed 250 ms
+ * was overrun while the sandbox was slow to answer the first searches of a run.
  */
-const ARRIVAL_MARGIN_MS = 250
+const MIN_ARRIVAL_MARGIN_MS = 250
+
+/** The arrival margin after an answer that took `roundTripMs` from reservation to response. */
+const arrivalMargin = (margin: number, roundTripMs: number | undefined): number =>
+  Math.max(MIN_ARRIVAL_MARGIN_MS, roundTripMs ?? 0, margin * 0.99)
 
 const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
   if (Option.isNone(budget.last)) {
@@ -105,7 +115,7 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
     return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used, carried: 0 }]
   }
   if (budget.used < last.limit) {
-    const late = now >= last.resetAt - ARRIVAL_MARGIN_MS
+    const late = now >= last.resetAt - budget.margin
     return [{ _tag: "Go" }, { ...budget, used: budget.used + 1, carried: budget.carried + (late ? 1 : 0) }]
   }
   return [
@@ -114,7 +124,8 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
   ]
 }
 
-const observeSnapshot = (budget: Budget, snapshot: Snapshot): Budget => {
+const observeSnapshot = (counted: Budget, snapshot: Snapshot, roundTripMs: number | undefined): Budget => {
+  const budget = { ...counted, margin: arrivalMargin(counted.margin, roundTripMs) }
   const serverUsed = Math.max(0, snapshot.limit - snapshot.remaining)
   if (Option.isNone(budget.last) || snapshot.resetAt > budget.last.value.resetAt) {
     // The next window: requests carried into it may not have reached the server yet.
@@ -131,10 +142,13 @@ export interface RateLimitService {
   readonly current: Effect.Effect<Option.Option<Snapshot>>
   /** Reserves one request in the current window, waiting for the next window when it is used up. */
   readonly acquire: Effect.Effect<void>
-  /** Records a response's rate-limit headers. */
-  readonly observe: (snapshot: Snapshot) => Effect.Effect<void>
+  /**
+   * Records a response's rate-limit headers, and how long it took from the reservation to
+   * the answer (it bounds how late requests can be counted; see `arrivalMargin`).
+   */
+  readonly observe: (snapshot: Snapshot, roundTripMs?: number) => Effect.Effect<void>
   /** Records a 429: nothing more is sent in this window. */
-  readonly exhausted: (snapshot: Option.Option<Snapshot>) => Effect.Effect<void>
+  readonly exhausted: (snapshot: Option.Option<Snapshot>, roundTripMs?: number) => Effect.Effect<void>
   /** Records that an attempt ended, answered or not, so requests held back by the probe may go. */
   readonly settled: Effect.Effect<void>
   readonly stats: Effect.Effect<Stats>
@@ -148,6 +162,7 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
     probe: "none",
     used: 0,
     carried: 0,
+    margin: MIN_ARRIVAL_MARGIN_MS,
     stats: { throttled: 0, rateLimited: 0 }
   })
   const probeAnswered = yield* Deferred.make<void>()
@@ -176,12 +191,13 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
   return {
     current: Effect.map(Ref.get(state), (budget) => budget.last),
     acquire,
-    observe: (snapshot) => Effect.zipRight(Ref.update(state, (budget) => observeSnapshot(budget, snapshot)), settled),
-    exhausted: (snapshot) =>
+    observe: (snapshot, roundTripMs) =>
+      Effect.zipRight(Ref.update(state, (budget) => observeSnapshot(budget, snapshot, roundTripMs)), settled),
+    exhausted: (snapshot, roundTripMs) =>
       Ref.update(state, (budget) => {
         const counted = { ...budget, stats: { ...budget.stats, rateLimited: budget.stats.rateLimited + 1 } }
         if (Option.isNone(snapshot)) return counted
-        const observed = observeSnapshot(counted, snapshot.value)
+        const observed = observeSnapshot(counted, snapshot.value, roundTripMs)
         return { ...observed, used: snapshot.value.limit }
       }).pipe(Effect.zipRight(settled)),
     settled,

@@ -46,6 +46,39 @@ describe("RateLimit", () => {
       expect((yield* budget.stats).throttled).toBe(1)
     }))
 
+  it.effect("widens that margin to the slowest recent round trip, since the server may count a request that late", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      // An answer that took 800 ms from the send: the server may count a request that late.
+      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 800)
+      yield* budget.acquire // t = 0: this window only
+      yield* TestClock.adjust("9300 millis")
+      yield* budget.acquire // t = 9.3 s: 700 ms before the reset, within the margin
+      yield* TestClock.adjust("800 millis") // t = 10.1 s: the next window, one slot already taken
+      yield* budget.acquire
+      yield* budget.acquire
+      const third = yield* Effect.fork(budget.acquire)
+      yield* TestClock.adjust("5 seconds")
+      expect(third.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(third)
+    }))
+
+  it.effect("lets the margin shrink back as answers get faster", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateLimit.make
+      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 800)
+      // 300 quick answers: 800 ms × 0.99^300 is under the 250 ms floor.
+      for (let i = 0; i < 300; i++) yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 20)
+      yield* TestClock.adjust("9300 millis")
+      yield* budget.acquire // t = 9.3 s: outside the margin again, this window only
+      yield* TestClock.adjust("800 millis")
+      yield* budget.acquire
+      yield* budget.acquire
+      yield* budget.acquire // t = 10.1 s: all three slots of the next window, without waiting
+      expect((yield* budget.stats).throttled).toBe(0)
+    }))
+
   it.effect("a request reserved early in a window is not carried into the next", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
