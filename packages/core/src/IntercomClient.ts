@@ -8,7 +8,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -79,13 +78,10 @@ interface Exchange {
   readonly responseKind: "json" | "bytes"
 }
 
-/**
- * A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the
- * error; `sentAt` is when the request went out (Clock time), for the rate-limit budget.
- */
+/** A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the error. */
 type Received =
-  & { readonly response: HttpClientResponse.HttpClientResponse; readonly sentAt: number }
-  & ({ readonly ok: true; readonly bytes: ArrayBuffer } | { readonly ok: false; readonly text: string })
+  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: true; readonly bytes: ArrayBuffer }
+  | { readonly response: HttpClientResponse.HttpClientResponse; readonly ok: false; readonly text: string }
 
 const headersOf = (response: HttpClientResponse.HttpClientResponse): Readonly<Record<string, string | undefined>> =>
   response.headers
@@ -152,30 +148,28 @@ export const make: Effect.Effect<
   )
 
   /**
-   * Reserves budget, then sends the request and reads its whole body within `timeout`.
-   * Parsing runs after it. The reservation is made in the same fiber right before the
-   * send: a fork between them lets a request reserved at the end of a rate-limit window
-   * go out in the next one. The timeout aborts the request through the HTTP client's
-   * abort signal (see `internal/watchdog.ts` for why not `Effect.timeoutFail`): the
-   * request runs in a scope of its own, which `HttpClient.withScope` ties the signal to.
+   * Sends the request and reads its whole body within `timeout`; parsing runs after it.
+   * The timeout aborts the request through the HTTP client's abort signal (see
+   * `internal/watchdog.ts` for why not `Effect.timeoutFail`): the request runs in a scope
+   * of its own, which `HttpClient.withScope` ties the signal to.
    */
   const receive = (exchange: Exchange, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) => {
     const { site } = exchange
-    const exchanged = (sentAt: number) => http.execute(request).pipe(
+    const exchanged = http.execute(request).pipe(
       Effect.catchTag("RequestError", (error) => Effect.fail(Errors.fromRequestError(site, error))),
       Effect.catchTag("ResponseError", (error) => Effect.fail(Errors.bodyCutShort(site, error.response.status, error))),
       Effect.flatMap((response): Effect.Effect<Received, IntercomError.TransportError> =>
         response.status < 200 || response.status >= 300
-          ? Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => ({ response, sentAt, ok: false, text }))
+          ? Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => ({ response, ok: false, text }))
           : Effect.map(
             Effect.mapError(response.arrayBuffer, (cause) => Errors.bodyCutShort(site, response.status, cause)),
-            (bytes) => ({ response, sentAt, ok: true, bytes })
+            (bytes) => ({ response, ok: true, bytes })
           )
       )
     )
     const timed = Effect.flatMap(Scope.make(), (scope) =>
       Effect.flatMap(watchdog.watch(timeout, Scope.close(scope, Exit.void)), (deadline) =>
-        exchanged(deadline.startedAt).pipe(
+        exchanged.pipe(
           Effect.provideService(Scope.Scope, scope),
           Effect.catchAll((error) =>
             Effect.fail(
@@ -189,37 +183,42 @@ export const make: Effect.Effect<
             return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void)
           })
         )))
-    return config.throttle ? Effect.zipRight(rateLimit.acquire, timed) : timed
+    return timed
   }
 
   const serverAddress = new URL(config.baseUrl).host
 
-  /** One attempt: reserve budget, send, record rate-limit headers, parse the body or fail typed. */
+  /**
+   * One attempt: reserve budget, send, record rate-limit headers, parse the body or fail
+   * typed. The attempt holds its rate-limit slot until its answer's headers are recorded
+   * (the budget counts it as in flight until then), and reserves it in the same fiber
+   * right before the send: a fork between them lets a request reserved at the end of a
+   * window go out in the next one.
+   */
   const attempt = (exchange: Exchange, number: number, timeout: Duration.Duration) => {
     const { site } = exchange
     const request = HttpClientRequest.make(exchange.method)(site.path, {
       urlParams: exchange.urlParams.map(([key, value]) => [key, value] as [string, string])
     })
     const withBody = exchange.body === undefined ? request : HttpClientRequest.bodyUnsafeJson(request, exchange.body)
-    return Effect.gen(function*() {
+    const answered = Effect.gen(function*() {
       const received = yield* receive(exchange, withBody, timeout)
       const { response } = received
       const headers = headersOf(response)
       const snapshot = RateLimit.fromHeaders(headers)
       yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-      // From the send to the whole answer: no request is counted later than that (see RateLimit).
-      const roundTripMs = Option.isSome(snapshot) ? (yield* Clock.currentTimeMillis) - received.sentAt : undefined
       if (received.ok) {
-        if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value, roundTripMs)
+        if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
         return exchange.responseKind === "bytes"
           ? new Uint8Array(received.bytes)
           : yield* parseJson(site, response.status, received.bytes)
       }
       const error = Errors.fromStatus(site, response.status, headers, received.text)
-      if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot, roundTripMs)
-      else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value, roundTripMs)
+      if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot)
+      else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)
-    }).pipe(
+    })
+    return (config.throttle ? rateLimit.withSlot(answered) : answered).pipe(
       Effect.ensuring(rateLimit.settled),
       Effect.withSpan(`intercom.${site.operation}`, {
         kind: "client",

@@ -14,6 +14,7 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
@@ -59,12 +60,15 @@ interface Budget {
   /** Slots this client has used in the window ending at `last.resetAt`, as far as it knows. */
   readonly used: number
   /**
-   * Of those, the ones reserved in the window's last `margin` milliseconds: they may reach
-   * the server after its reset and count in the next window, so that window starts with them.
+   * Requests sent through `withSlot` and not answered yet. The server counts a request
+   * somewhere between its send and its answer, so a new window starts with these counted.
+   */
+  readonly inFlight: number
+  /**
+   * Of the current window's `used`, those in flight when it began: each answer that says
+   * the window before counted it gives its slot back.
    */
   readonly carried: number
-  /** How late after its reservation a request may still be counted by the server (see `arrivalMargin`). */
-  readonly margin: number
   readonly stats: Stats
 }
 
@@ -79,31 +83,16 @@ export const windowMillis = 10_000
 // A little past the reset, spread per fiber, so waiters don't all land on the same millisecond.
 const RESET_MARGIN_MS = 25
 
-/**
- * How late after its reservation a request may be counted by the server: event-loop delay,
- * the network, and the server's own queue (a request is counted when the server gets to
- * it). A request reserved this close to the end of a window is counted in that window and
- * in the next: counting it once let late arrivals overfill the next window into 429s
- * (benchmark 2b, 16 fibers against 100 requests per 10 s). A request cannot be counted
- * later than its answer comes back, so the margin is the slowest recent round trip (it
- * decays by 1 % per answer), and never less than `MIN_ARRIVAL_MARGIN_MS`. A fixed 250 ms
- * was overrun while the sandbox was slow to answer the first searches of a run.
- */
-const MIN_ARRIVAL_MARGIN_MS = 250
-
-/** The arrival margin after an answer that took `roundTripMs` from reservation to response. */
-const arrivalMargin = (margin: number, roundTripMs: number | undefined): number =>
-  Math.max(MIN_ARRIVAL_MARGIN_MS, roundTripMs ?? 0, margin * 0.99)
-
-const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
+const reserve = (budget: Budget, now: number, tracked: boolean): readonly [Decision, Budget] => {
+  const sent = tracked ? budget.inFlight + 1 : budget.inFlight
   if (Option.isNone(budget.last)) {
     switch (budget.probe) {
       case "none":
-        return [{ _tag: "Go" }, { ...budget, probe: "inFlight" }]
+        return [{ _tag: "Go" }, { ...budget, probe: "inFlight", inFlight: sent }]
       case "inFlight":
         return [{ _tag: "AwaitProbe" }, budget]
       case "answered":
-        return [{ _tag: "Go" }, budget] // the server sends no rate-limit headers: nothing to go by
+        return [{ _tag: "Go" }, { ...budget, inFlight: sent }] // the server sends no rate-limit headers: nothing to go by
     }
   }
   const last = budget.last.value
@@ -111,12 +100,11 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
     // A new window began: move the window forward and start counting afresh.
     const windows = Math.floor((now - last.resetAt) / windowMillis) + 1
     const rolled = { ...last, remaining: last.limit, resetAt: last.resetAt + windows * windowMillis }
-    const used = 1 + (windows === 1 ? budget.carried : 0)
-    return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used, carried: 0 }]
+    // Requests still unanswered may yet be counted in the new window.
+    return [{ _tag: "Go" }, { ...budget, last: Option.some(rolled), used: 1 + budget.inFlight, carried: budget.inFlight, inFlight: sent }]
   }
   if (budget.used < last.limit) {
-    const late = now >= last.resetAt - budget.margin
-    return [{ _tag: "Go" }, { ...budget, used: budget.used + 1, carried: budget.carried + (late ? 1 : 0) }]
+    return [{ _tag: "Go" }, { ...budget, used: budget.used + 1, inFlight: sent }]
   }
   return [
     { _tag: "Wait", until: last.resetAt },
@@ -124,15 +112,19 @@ const reserve = (budget: Budget, now: number): readonly [Decision, Budget] => {
   ]
 }
 
-const observeSnapshot = (counted: Budget, snapshot: Snapshot, roundTripMs: number | undefined): Budget => {
-  const budget = { ...counted, margin: arrivalMargin(counted.margin, roundTripMs) }
+const observeSnapshot = (budget: Budget, snapshot: Snapshot): Budget => {
   const serverUsed = Math.max(0, snapshot.limit - snapshot.remaining)
   if (Option.isNone(budget.last) || snapshot.resetAt > budget.last.value.resetAt) {
-    // The next window: requests carried into it may not have reached the server yet.
-    const next = Option.isSome(budget.last) && snapshot.resetAt === budget.last.value.resetAt + windowMillis
-    return { ...budget, last: Option.some(snapshot), used: Math.max(serverUsed, next ? budget.carried : 0), carried: 0 }
+    // A newer window: besides what the server has counted in it, each other request still
+    // unanswered may land in it (this answer's request is still in flight until it lands).
+    const others = Math.max(0, budget.inFlight - 1)
+    return { ...budget, last: Option.some(snapshot), used: serverUsed + others, carried: others }
   }
-  if (snapshot.resetAt < budget.last.value.resetAt) return budget // a late answer from an older window
+  if (snapshot.resetAt < budget.last.value.resetAt) {
+    // A late answer: if it was carried into this window, the window before counted it instead.
+    const giveBack = budget.carried > 0 && snapshot.resetAt === budget.last.value.resetAt - windowMillis
+    return giveBack ? { ...budget, used: Math.max(0, budget.used - 1), carried: budget.carried - 1 } : budget
+  }
   // Same window: trust whichever count is higher (other processes may share the app's budget).
   return { ...budget, last: Option.some(snapshot), used: Math.max(budget.used, serverUsed) }
 }
@@ -140,15 +132,21 @@ const observeSnapshot = (counted: Budget, snapshot: Snapshot, roundTripMs: numbe
 export interface RateLimitService {
   /** What the last response's headers said, if any did. */
   readonly current: Effect.Effect<Option.Option<Snapshot>>
-  /** Reserves one request in the current window, waiting for the next window when it is used up. */
+  /**
+   * Reserves one request in the current window, waiting for the next window when it is used
+   * up. Prefer `withSlot`: a request reserved here is not known to be in flight, so a window
+   * that ends before its answer does not account for it.
+   */
   readonly acquire: Effect.Effect<void>
   /**
-   * Records a response's rate-limit headers, and how long it took from the reservation to
-   * the answer (it bounds how late requests can be counted; see `arrivalMargin`).
+   * Runs a request in a reserved slot (waiting for one as `acquire` does) and keeps it
+   * counted as in flight until it ends, answered or not.
    */
-  readonly observe: (snapshot: Snapshot, roundTripMs?: number) => Effect.Effect<void>
+  readonly withSlot: <A, E, R>(request: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** Records a response's rate-limit headers. */
+  readonly observe: (snapshot: Snapshot) => Effect.Effect<void>
   /** Records a 429: nothing more is sent in this window. */
-  readonly exhausted: (snapshot: Option.Option<Snapshot>, roundTripMs?: number) => Effect.Effect<void>
+  readonly exhausted: (snapshot: Option.Option<Snapshot>) => Effect.Effect<void>
   /** Records that an attempt ended, answered or not, so requests held back by the probe may go. */
   readonly settled: Effect.Effect<void>
   readonly stats: Effect.Effect<Stats>
@@ -161,8 +159,8 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
     last: Option.none(),
     probe: "none",
     used: 0,
+    inFlight: 0,
     carried: 0,
-    margin: MIN_ARRIVAL_MARGIN_MS,
     stats: { throttled: 0, rateLimited: 0 }
   })
   const probeAnswered = yield* Deferred.make<void>()
@@ -171,33 +169,44 @@ export const make: Effect.Effect<RateLimitService> = Effect.gen(function*() {
     Deferred.succeed(probeAnswered, undefined)
   )
 
-  const acquire: Effect.Effect<void> = Effect.gen(function*() {
-    while (true) {
-      const now = yield* Clock.currentTimeMillis
-      const decision = yield* Ref.modify(state, (budget) => reserve(budget, now))
-      if (decision._tag === "Go") return
-      if (decision._tag === "AwaitProbe") {
-        yield* Deferred.await(probeAnswered)
-        continue
+  /** Waits (interruptibly, through `wait`) until a slot is free, then takes it. */
+  const reserveSlot = (tracked: boolean, wait: <A>(effect: Effect.Effect<A>) => Effect.Effect<A>): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      while (true) {
+        const now = yield* Clock.currentTimeMillis
+        const decision = yield* Ref.modify(state, (budget) => reserve(budget, now, tracked))
+        if (decision._tag === "Go") return
+        if (decision._tag === "AwaitProbe") {
+          yield* wait(Deferred.await(probeAnswered))
+          continue
+        }
+        const spread = yield* Random.nextIntBetween(0, RESET_MARGIN_MS)
+        yield* Effect.logDebug("rate limit: window used up, waiting for the next one").pipe(
+          Effect.annotateLogs({ waitMs: decision.until - now })
+        )
+        yield* wait(Effect.sleep(Duration.millis(decision.until - now + RESET_MARGIN_MS + spread)))
       }
-      const spread = yield* Random.nextIntBetween(0, RESET_MARGIN_MS)
-      yield* Effect.logDebug("rate limit: window used up, waiting for the next one").pipe(
-        Effect.annotateLogs({ waitMs: decision.until - now })
-      )
-      yield* Effect.sleep(Duration.millis(decision.until - now + RESET_MARGIN_MS + spread))
-    }
-  })
+    })
+
+  const landed = Ref.update(state, (budget) => ({ ...budget, inFlight: Math.max(0, budget.inFlight - 1) }))
+
+  // Between taking the slot and the finalizer that gives it back, nothing may interrupt;
+  // waiting for a slot and the request itself stay interruptible.
+  const withSlot = <A, E, R>(request: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.zipRight(reserveSlot(true, restore), Effect.ensuring(restore(request), landed))
+    )
 
   return {
     current: Effect.map(Ref.get(state), (budget) => budget.last),
-    acquire,
-    observe: (snapshot, roundTripMs) =>
-      Effect.zipRight(Ref.update(state, (budget) => observeSnapshot(budget, snapshot, roundTripMs)), settled),
-    exhausted: (snapshot, roundTripMs) =>
+    acquire: reserveSlot(false, identity),
+    withSlot,
+    observe: (snapshot) => Effect.zipRight(Ref.update(state, (budget) => observeSnapshot(budget, snapshot)), settled),
+    exhausted: (snapshot) =>
       Ref.update(state, (budget) => {
         const counted = { ...budget, stats: { ...budget.stats, rateLimited: budget.stats.rateLimited + 1 } }
         if (Option.isNone(snapshot)) return counted
-        const observed = observeSnapshot(counted, snapshot.value, roundTripMs)
+        const observed = observeSnapshot(counted, snapshot.value)
         return { ...observed, used: snapshot.value.limit }
       }).pipe(Effect.zipRight(settled)),
     settled,

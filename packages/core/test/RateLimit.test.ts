@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Option, Ref, TestClock } from "effect"
+import { Deferred, Effect, Fiber, Option, Ref, TestClock } from "effect"
 import * as RateLimit from "../src/RateLimit.js"
 
 describe("RateLimit", () => {
@@ -28,55 +28,55 @@ describe("RateLimit", () => {
       expect((yield* budget.stats).throttled).toBeGreaterThanOrEqual(2)
     }))
 
-  it.effect("counts a request reserved in a window's last 250 ms in the next window too (it may arrive after the reset)", () =>
+  it.effect("counts a request still unanswered at the reset in the next window too (the server may count it there)", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
       yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 })
-      yield* budget.acquire // t = 0: this window only
-      yield* TestClock.adjust("9900 millis")
-      yield* budget.acquire // t = 9.9 s: may land in the next window
-      yield* TestClock.adjust("200 millis") // t = 10.1 s: the next window, one slot already taken
+      const answer = yield* Deferred.make<void>()
+      const pending = yield* Effect.fork(budget.withSlot(Deferred.await(answer))) // t = 0, unanswered
+      yield* TestClock.adjust("10100 millis") // the next window: the pending request may land in it
       yield* budget.acquire
       yield* budget.acquire
-      const third = yield* Effect.fork(budget.acquire)
+      const fourth = yield* Effect.fork(budget.acquire)
       yield* TestClock.adjust("5 seconds")
-      expect(third.unsafePoll()).toBeNull()
+      expect(fourth.unsafePoll()).toBeNull()
+      yield* Deferred.succeed(answer, undefined)
+      yield* Fiber.join(pending)
       yield* TestClock.adjust("5 seconds")
-      yield* Fiber.join(third)
+      yield* Fiber.join(fourth)
       expect((yield* budget.stats).throttled).toBe(1)
     }))
 
-  it.effect("widens that margin to the slowest recent round trip, since the server may count a request that late", () =>
+  it.effect("gives that slot back when the answer says the window before counted the request", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
-      // An answer that took 800 ms from the send: the server may count a request that late.
-      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 800)
-      yield* budget.acquire // t = 0: this window only
-      yield* TestClock.adjust("9300 millis")
-      yield* budget.acquire // t = 9.3 s: 700 ms before the reset, within the margin
-      yield* TestClock.adjust("800 millis") // t = 10.1 s: the next window, one slot already taken
+      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 })
+      const answer = yield* Deferred.make<void>()
+      const pending = yield* Effect.fork(budget.withSlot(Deferred.await(answer)))
+      yield* TestClock.adjust("10100 millis")
+      yield* budget.acquire // the next window: 1 + the pending one
+      // The pending request's answer: the server counted it in the window that ended at 10 s.
+      yield* budget.observe({ limit: 3, remaining: 1, resetAt: 10_000 })
+      yield* Deferred.succeed(answer, undefined)
+      yield* Fiber.join(pending)
       yield* budget.acquire
-      yield* budget.acquire
-      const third = yield* Effect.fork(budget.acquire)
-      yield* TestClock.adjust("5 seconds")
-      expect(third.unsafePoll()).toBeNull()
-      yield* TestClock.adjust("5 seconds")
-      yield* Fiber.join(third)
+      yield* budget.acquire // all three slots of this window are ours, without waiting
+      expect((yield* budget.stats).throttled).toBe(0)
     }))
 
-  it.effect("lets the margin shrink back as answers get faster", () =>
+  it.effect("a request that ends without an answer, or is interrupted while waiting for a slot, is not left in flight", () =>
     Effect.gen(function*() {
       const budget = yield* RateLimit.make
-      yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 800)
-      // 300 quick answers: 800 ms × 0.99^300 is under the 250 ms floor.
-      for (let i = 0; i < 300; i++) yield* budget.observe({ limit: 3, remaining: 3, resetAt: 10_000 }, 20)
-      yield* TestClock.adjust("9300 millis")
-      yield* budget.acquire // t = 9.3 s: outside the margin again, this window only
-      yield* TestClock.adjust("800 millis")
+      yield* budget.observe({ limit: 2, remaining: 2, resetAt: 10_000 })
+      yield* Effect.exit(budget.withSlot(Effect.fail("connection refused")))
+      yield* budget.acquire // the window is used up
+      const waiting = yield* Effect.fork(budget.withSlot(Effect.void))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(waiting)
+      yield* TestClock.adjust("9100 millis") // the next window: nothing in flight to carry
       yield* budget.acquire
       yield* budget.acquire
-      yield* budget.acquire // t = 10.1 s: all three slots of the next window, without waiting
-      expect((yield* budget.stats).throttled).toBe(0)
+      expect((yield* budget.stats).throttled).toBe(1) // only the interrupted one waited
     }))
 
   it.effect("a request reserved early in a window is not carried into the next", () =>

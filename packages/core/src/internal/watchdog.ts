@@ -21,8 +21,6 @@ import * as FiberId from "effect/FiberId"
 import type * as Scope from "effect/Scope"
 
 export interface Deadline {
-  /** When watching began (Clock time, epoch milliseconds). */
-  readonly startedAt: number
   /** Whether the deadline passed while the operation was watched (`onExpire` has run or is running). */
   readonly expired: boolean
   /** Stops watching: `onExpire` will not run after this. */
@@ -37,7 +35,6 @@ export interface Watchdog {
 class Entry implements Deadline {
   expired = false
   constructor(
-    readonly startedAt: number,
     readonly at: number,
     readonly onExpire: Effect.Effect<void>,
     private readonly entries: Set<Entry>
@@ -81,7 +78,7 @@ export const make: Effect.Effect<Watchdog, never, Scope.Scope> = Effect.gen(func
   return {
     watch: (timeout, onExpire) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const entry = new Entry(now, now + Duration.toMillis(timeout), onExpire, entries)
+        const entry = new Entry(now + Duration.toMillis(timeout), onExpire, entries)
         entries.add(entry)
         return entry.at < wakeAt ? Effect.as(Deferred.succeed(wake, undefined), entry) : Effect.succeed(entry)
       })
