@@ -167,7 +167,7 @@ export const make: Effect.Effect<
           )
       )
     )
-    const timed = Effect.flatMap(Scope.make(), (scope) =>
+    return Effect.flatMap(Scope.make(), (scope) =>
       Effect.flatMap(watchdog.watch(timeout, Scope.close(scope, Exit.void)), (deadline) =>
         exchanged.pipe(
           Effect.provideService(Scope.Scope, scope),
@@ -183,7 +183,6 @@ export const make: Effect.Effect<
             return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void)
           })
         )))
-    return timed
   }
 
   const serverAddress = new URL(config.baseUrl).host
