@@ -4,7 +4,7 @@
  * definitions load up front; each command imports its implementation (streams, core,
  * the sandbox) when it runs, so `--help` and `--version` start fast.
  */
-import { Command } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
 import * as Effect from "effect/Effect"
 import * as DemoCommand from "./commands/demo.js"
 import * as ExportCommand from "./commands/export.js"

@@ -3,10 +3,9 @@
  * stderr, `intercom-fx: <what to fix>`, and an exit code (see `ExitCode`). Defects print
  * a short line too, never a stack trace. No failure here carries the access token.
  */
-import { ValidationError } from "@effect/cli"
+import * as ValidationError from "@effect/cli/ValidationError"
 import { IntercomConfig, IntercomError } from "@intercom-fx/core"
 import { Bulk, Export, Paginate, Partition, QueryText, Search, Sink } from "@intercom-fx/streams"
-import { Sandbox } from "@intercom-fx/sandbox"
 import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as Option from "effect/Option"
@@ -68,7 +67,10 @@ export const renderError = (error: unknown): Rendered => {
   }
   if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
   if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
-  if (error instanceof Sandbox.SandboxError) return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error.message)}`) }
+  // By tag, not class: importing the sandbox to render an error would double the time to fail.
+  if (isTagged(error, "SandboxError")) {
+    return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error instanceof Error ? error.message : String(error))}`) }
+  }
   if (isTagged(error, "SystemError") || isTagged(error, "BadArgument")) {
     return { code: ExitCode.usage, line: Option.some(oneLine(error instanceof Error ? error.message : String(error))) }
   }

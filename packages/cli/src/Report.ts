@@ -2,7 +2,7 @@
  * The end-of-command summary: a short human text on stderr, or with `--json` one JSON
  * object (on stdout, or on stderr when stdout carries the exported data).
  */
-import { Options } from "@effect/cli"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 
 export const jsonOption = Options.boolean("json").pipe(

@@ -4,7 +4,7 @@
  * Ctrl-C interrupts the command, whose scopes flush and close, then exits 4 (0 for
  * `intercom-fx sandbox`, whose normal end is Ctrl-C).
  */
-import { ValidationError } from "@effect/cli"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Cause from "effect/Cause"

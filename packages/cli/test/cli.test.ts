@@ -223,6 +223,13 @@ describe("errors and exit codes", () => {
     expect(result.stderr).toContain("--sandbox")
   })
 
+  it("a sandbox that cannot start (its port is taken): one line, exit 2", async () => {
+    const port = new URL(sandbox.info.baseUrl).port
+    const result = await run(["sandbox", "--port", port, "--contacts", "10"])
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe(`intercom-fx: sandbox: Cannot listen on 127.0.0.1:${port}`)
+  })
+
   it("a token the workspace rejects: exit 3", async () => {
     const result = await run(["request", "GET", "/me"], { env: workspaceEnv(sandbox.info, "wrong-token") })
     expect(result.code).toBe(3)

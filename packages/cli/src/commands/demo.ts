@@ -3,7 +3,8 @@
  * to CSV, then tag them, and print both summaries. `npm start` runs it on the embedded
  * sandbox (`--sandbox`).
  */
-import { Command, Options } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { describe } from "../internal/help.js"

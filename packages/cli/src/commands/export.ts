@@ -5,7 +5,10 @@
  * `--resume` continues it from the last complete page. (The implementation, `run/export`,
  * is loaded only when the command runs.)
  */
-import { Args, Command, HelpDoc, Options } from "@effect/cli"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ExitCode from "../ExitCode.js"
 import { type Exportable, exportable, progress, workspace } from "../internal/options.js"

@@ -3,7 +3,9 @@
  * request with the client's auth, retries and typed errors and prints the JSON answer.
  * (The implementation, `run/request`, is loaded only when the command runs.)
  */
-import { Args, Command, Options } from "@effect/cli"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import { describe } from "../internal/help.js"
 import { workspace } from "../internal/options.js"

@@ -3,7 +3,8 @@
  * URL and (test) token, and runs until Ctrl-C, which closes it and exits 0. (The sandbox
  * itself is loaded only when the command runs.)
  */
-import { Command, Options } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Sandbox } from "@intercom-fx/sandbox"

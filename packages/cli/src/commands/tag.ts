@@ -6,7 +6,9 @@
  * ids to a file that `--ids` takes back, and journals outcomes so `--resume` continues
  * an interrupted job. (The implementation, `run/tag`, is loaded only when the command runs.)
  */
-import { Args, Command, Options } from "@effect/cli"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Failure from "../internal/cliFailure.js"
 import { describe } from "../internal/help.js"

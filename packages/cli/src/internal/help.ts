@@ -1,5 +1,5 @@
 /** Command descriptions with examples and the exit-code table, for `--help`. */
-import { HelpDoc } from "@effect/cli"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as ExitCode from "../ExitCode.js"
 
 export const describe = (summary: string, examples: ReadonlyArray<string>): HelpDoc.HelpDoc =>

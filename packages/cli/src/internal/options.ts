@@ -3,7 +3,7 @@
  * toolkit's runtime so the command tree (and `--help`, `--version`) loads fast; the
  * commands' implementations are imported only when they run.
  */
-import { Options } from "@effect/cli"
+import * as Options from "@effect/cli/Options"
 import type * as Option from "effect/Option"
 
 export const exportable = [
