@@ -3,7 +3,8 @@
  * what rate. Parsed from the CLI form `"5xx=0.1,reset=0.02"`; decisions are seeded, so a
  * run with the same seed and request order fails the same requests.
  */
-import { Data, Either } from "effect"
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
 
 /** The injectable faults. */
 export type FaultKind = "5xx" | "reset" | "truncate" | "429" | "scroll"

@@ -4,9 +4,19 @@
  * search, scroll and rate-limit behaviour, plus fault injection and inspection routes.
  * Start it as a scoped Layer (tests), `start` (in-process) or `serve` (the CLI command).
  */
-import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
-import { ConfigProvider, Console, Context, Data, Effect, Either, Layer, Schema, type Scope } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import { none, parseFaults, type FaultSpec, type FaultSpecError } from "./Faults.js"
 import { makeApp } from "./internal/app.js"

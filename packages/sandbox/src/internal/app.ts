@@ -3,9 +3,14 @@
  * the 10-second rate-limit window, latency, seeded fault injection, routing, and
  * `error.list` rendering — with every API request counted and logged.
  */
-import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Clock, Duration, Effect, Either, Schema } from "effect"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { parseFaults, type FaultKind } from "../Faults.js"
 import { ApiError, apiError, badRequest, errorBody, notFound, unauthorized } from "./errors.js"
 import { unit } from "./prng.js"

@@ -2,7 +2,7 @@
  * Intercom's error model: every failure the sandbox answers is an `error.list` body with a
  * `request_id`, an HTTP status and one or more `{code, message, field?}` entries.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 export type ErrorItem = {
   readonly code: string

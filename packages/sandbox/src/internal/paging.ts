@@ -1,8 +1,8 @@
 /** Cursor encoding and page envelopes for the documented pagination styles. */
-import { Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { badRequest, type ApiError } from "./errors.js"
 import type { JsonObject } from "./workspace.js"
-import { Effect } from "effect"
 
 const Cursor = Schema.parseJson(Schema.Struct({ i: Schema.Int, p: Schema.Int }))
 

@@ -2,7 +2,7 @@
  * A small route table keyed by method and path template (`/contacts/{id}`). Templates are
  * what the inspection counters report, so matching returns the template with the params.
  */
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type { ApiError } from "./errors.js"
 import type { Json } from "./workspace.js"
 

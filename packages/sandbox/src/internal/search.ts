@@ -4,7 +4,9 @@
  * predicate over a lazy field accessor, with Intercom's day-granular timestamp rules.
  */
 import { SearchFields } from "@intercom-fx/core"
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { badRequest, type ApiError } from "./errors.js"
 
 type Value = string | number | boolean | null | ReadonlyArray<string | number>

@@ -2,7 +2,8 @@
  * Admins and teams: the current admin (`/me`), listing, away mode (which is logged), the
  * workspace's activity logs (cursor-paginated, filtered by creation time).
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { badRequest } from "../errors.js"
 import { cursorPages, decodeCursor, perPage, scan } from "../paging.js"
 import { activityLog } from "../workspace.js"

@@ -2,7 +2,9 @@
  * Shared pieces of the route handlers: the request context, replies, body decoding,
  * lookups that answer Intercom's 404s, and the small helpers several resource families use.
  */
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest, notFound, type ApiError } from "../errors.js"
 import { route, type Reply, type Route } from "../router.js"
 import type { State } from "../state.js"

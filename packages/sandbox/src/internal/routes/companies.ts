@@ -1,7 +1,8 @@
 /**
  * Companies: create-or-update, find, page lists (capped at 10,000), scroll, contacts and segments.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest, notFound } from "../errors.js"
 import { perPage } from "../paging.js"
 import { companyJson, contactJson } from "../render.js"

@@ -3,7 +3,8 @@
  * companies, notes and subscriptions.
  */
 import { SearchFields } from "@intercom-fx/core"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { ContactData } from "../contacts.js"
 import { apiError, badRequest, notFound, type ApiError } from "../errors.js"
 import { cursorPages, decodeCursor, perPage, scan } from "../paging.js"

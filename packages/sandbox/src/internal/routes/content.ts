@@ -2,7 +2,8 @@
  * Help center content and news: help centers, collections, articles (with search) and news
  * items, readable and writable; newsfeeds are read-only.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest } from "../errors.js"
 import { perPage } from "../paging.js"
 import { APP_ID, type Json, type JsonObject } from "../workspace.js"

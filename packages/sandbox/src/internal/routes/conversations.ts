@@ -2,7 +2,8 @@
  * Conversations: listing, search, retrieval, and the inbox actions — create, update, reply,
  * close/snooze/open/assign, assignment rules, customers, redaction and conversion to a ticket.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest, notFound } from "../errors.js"
 import { perPage } from "../paging.js"
 import type { Json, JsonObject } from "../workspace.js"

@@ -3,7 +3,8 @@
  * newest first with link pagination (`pages.next` is a URL carrying `before`), the
  * per-name summary (`summary=true`), and posted event summaries.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { badRequest, notFound } from "../errors.js"
 import { perPage } from "../paging.js"
 import type { DataEvent, JsonObject, Workspace } from "../workspace.js"

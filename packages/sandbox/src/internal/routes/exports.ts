@@ -1,7 +1,8 @@
 /**
  * Content data exports: jobs that advance one step per status poll, cancel, gzipped CSV download.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { gzipSync } from "node:zlib"
 import { notFound } from "../errors.js"
 import type { Reply } from "../router.js"

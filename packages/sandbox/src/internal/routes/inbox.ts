@@ -3,7 +3,7 @@
  * builders for parts, authors and new tickets used by both resource families.
  */
 import { SearchFields } from "@intercom-fx/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { cursorPages, decodeCursor, perPage, scan } from "../paging.js"
 import { compile, decodeSearchBody, type Predicate } from "../search.js"
 import type { Json, JsonObject, Workspace } from "../workspace.js"

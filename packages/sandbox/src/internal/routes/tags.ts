@@ -1,7 +1,8 @@
 /**
  * Tags (create, rename, tag and untag companies and users; tags on conversations and tickets) and segments.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, notFound } from "../errors.js"
 import { segmentJson } from "../render.js"
 import type { JsonObject, Workspace } from "../workspace.js"

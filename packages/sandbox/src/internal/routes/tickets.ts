@@ -1,7 +1,8 @@
 /**
  * Tickets, ticket types and their attributes: search, retrieval, create, update, reply.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest, notFound } from "../errors.js"
 import { APP_ID, type Json, type JsonObject } from "../workspace.js"
 import {

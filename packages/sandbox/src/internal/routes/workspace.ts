@@ -2,7 +2,8 @@
  * Workspace settings and the smaller write APIs: data attributes, subscription types,
  * visitors (update, convert to a contact), admin-initiated messages and phone call redirects.
  */
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { apiError, badRequest, notFound } from "../errors.js"
 import { contactJson } from "../render.js"
 import { APP_ID, type JsonObject } from "../workspace.js"
