@@ -135,7 +135,8 @@ describe("an ids file with no ids", () => {
       ["comments.txt", "# the ids of the spring campaign\n# (none yet)\n"],
       ["header.csv", "id,email\r\n"],
       ["quoted-header.csv", "\"id\",\"email\"\n\n"],
-      ["excel.csv", "\uFEFFid,email\r\n"]
+      ["excel.csv", "\uFEFFid,email\r\n"],
+      ["capitalised.csv", "ID,Email\n"]
     ]
     for (const [name, text] of files) Fs.writeFileSync(Path.join(cwd, name), text)
     const cases: Array<ReadonlyArray<string>> = [

@@ -72,9 +72,9 @@ const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; reado
 
 /**
  * The distinct ids of an ids file: the first column of each line (a CSV's other columns
- * and surrounding quotes are dropped); blank lines, `#` comments and an `id` header are
- * skipped, as is the byte-order mark spreadsheets put first. Any other line is an id, and
- * one that does not exist fails as its own item. A file with no ids at all is almost
+ * and surrounding quotes are dropped); blank lines, `#` comments and an `id` header (in any
+ * case: spreadsheets often write `ID`) are skipped, as is the byte-order mark spreadsheets
+ * put first. Any other line is an id, and one that does not exist fails as its own item. A file with no ids at all is almost
  * certainly the wrong file, so it is a usage error (before any request).
  */
 const readIds = (path: string) =>
@@ -86,7 +86,7 @@ const readIds = (path: string) =>
       )
     )
     const ids = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((line) => (line.split(",")[0] ?? "").trim().replace(/^"|"$/g, ""))
-      .filter((line) => line !== "" && !line.startsWith("#") && line !== "id")
+      .filter((line) => line !== "" && !line.startsWith("#") && line.toLowerCase() !== "id")
     if (ids.length === 0) {
       return yield* Failure.usage(`--ids ${path} holds no ids (only blank lines, # comments or an "id" header): check the file, one id per line`)
     }
