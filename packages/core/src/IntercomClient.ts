@@ -20,6 +20,7 @@ import { buildPath, type Endpoint, type HttpMethod, type Input } from "./Endpoin
 import * as IntercomConfig from "./IntercomConfig.js"
 import * as IntercomError from "./IntercomError.js"
 import * as Errors from "./internal/responseError.js"
+import * as Span from "./internal/span.js"
 import * as Watchdog from "./internal/watchdog.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
@@ -217,9 +218,10 @@ export const make: Effect.Effect<
       else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)
     })
-    return (config.throttle ? rateLimit.withSlot(answered) : answered).pipe(
-      Effect.ensuring(rateLimit.settled),
-      Effect.withSpan(`intercom.${site.operation}`, {
+    return Span.withSpanKeepingNoValue(
+      Effect.ensuring(config.throttle ? rateLimit.withSlot(answered) : answered, rateLimit.settled),
+      `intercom.${site.operation}`,
+      {
         kind: "client",
         // The stack would point into this file; capturing it costs an Error per attempt.
         captureStackTrace: false,
@@ -230,7 +232,7 @@ export const make: Effect.Effect<
           "intercom.operation": site.operation,
           "intercom.attempt": number
         }
-      })
+      }
     )
   }
 

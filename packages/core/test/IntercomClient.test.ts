@@ -474,6 +474,11 @@ describe("IntercomClient", () => {
           "http.response.status_code": attempt === 1 ? 503 : 200
         }
       ]))
+      // Each span ends with its attempt's outcome but keeps no response: an ended span
+      // holding its page kept every page of an export alive until a full GC.
+      expect(spans.map((span) => span.status._tag === "Ended" ? Exit.isSuccess(span.status.exit) : "open")).toEqual([false, true])
+      const ended = spans[1]?.status
+      expect(ended?._tag === "Ended" && Exit.isSuccess(ended.exit) ? ended.exit.value : "not ended").toBeUndefined()
       const sent = (yield* server.received).slice(before)
       expect(sent.length).toBe(2)
       for (const request of sent) expect(Object.keys(request.headers).filter((name) => /^(traceparent|b3)/.test(name))).toEqual([])
