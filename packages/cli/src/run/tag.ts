@@ -74,8 +74,9 @@ const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; reado
  * The distinct ids of an ids file: the first column of each line (a CSV's other columns
  * and surrounding quotes are dropped); blank lines, `#` comments and an `id` header (in any
  * case: spreadsheets often write `ID`) are skipped, as is the byte-order mark spreadsheets
- * put first. Any other line is an id, and one that does not exist fails as its own item. A file with no ids at all is almost
- * certainly the wrong file, so it is a usage error (before any request).
+ * put first. Any other line is an id, and one that does not exist fails as its own item.
+ * A file with no ids at all is almost certainly the wrong file, so it is a usage error
+ * (before any request).
  */
 const readIds = (path: string) =>
   Effect.gen(function*() {

@@ -3,10 +3,10 @@
  *
  * Effect's native span keeps the exit it ended with, value included, and an ended span
  * stays reachable past young-generation GCs. So every page a spanned effect returned was
- * copied into the old generation and freed only by a full GC: exporting 1,000,000
- * contacts promoted hundreds of MB that way, which set the export's peak memory.
- * Here the span ends with the effect's outcome (success or its failure) but not its
- * value, which is handed on outside the span.
+ * copied into the old generation and freed only by a full GC (client requests over
+ * 100,000 contacts: 45 MB promoted with the value kept, 28 MB without). Here the span
+ * ends with the effect's outcome (success or its failure) but not its value, which is
+ * handed on outside the span.
  *
  * @internal
  */
