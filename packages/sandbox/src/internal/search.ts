@@ -3,7 +3,7 @@
  * documented field tables and limits (core's SearchFields), and compiling it into a
  * predicate over a lazy field accessor, with Intercom's day-granular timestamp rules.
  */
-import { SearchFields } from "@intercom-fx/core"
+import * as SearchFields from "@intercom-fx/core/SearchFields"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"

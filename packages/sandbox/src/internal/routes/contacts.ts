@@ -2,7 +2,7 @@
  * Contacts and what hangs off them: list, create, update, search, archive, merge, tags,
  * companies, notes and subscriptions.
  */
-import { SearchFields } from "@intercom-fx/core"
+import * as SearchFields from "@intercom-fx/core/SearchFields"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { ContactData } from "../contacts.js"

@@ -2,7 +2,7 @@
  * What conversations and tickets share: field access for search, cursor listings, and the
  * builders for parts, authors and new tickets used by both resource families.
  */
-import { SearchFields } from "@intercom-fx/core"
+import * as SearchFields from "@intercom-fx/core/SearchFields"
 import * as Effect from "effect/Effect"
 import { cursorPages, decodeCursor, perPage, scan } from "../paging.js"
 import { compile, decodeSearchBody, type Predicate } from "../search.js"
