@@ -20,10 +20,10 @@ import { buildPath, type Endpoint, type HttpMethod, type Input } from "./Endpoin
 import * as IntercomConfig from "./IntercomConfig.js"
 import * as IntercomError from "./IntercomError.js"
 import * as Errors from "./internal/responseError.js"
-import * as Span from "./internal/span.js"
 import * as Watchdog from "./internal/watchdog.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
+import * as Tracing from "./Tracing.js"
 import { version } from "./version.js"
 
 /** Per-call overrides of the client's defaults. */
@@ -218,7 +218,7 @@ export const make: Effect.Effect<
       else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)
     })
-    return Span.withSpanKeepingNoValue(
+    return Tracing.withSpanKeepingNoValue(
       Effect.ensuring(config.throttle ? rateLimit.withSlot(answered) : answered, rateLimit.settled),
       `intercom.${site.operation}`,
       {

@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
-import { IntercomError, RateLimit } from "@intercom-fx/core"
+import { IntercomError, RateLimit, Tracing } from "@intercom-fx/core"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -120,7 +120,9 @@ const attemptWith = <A, B, R2>(
       Effect.succeed(
         error._tag === "Skip" ? { _tag: "Skipped", id: key, item, reason: error.reason } : { _tag: "Failed", id: key, item, error }
       )),
-    Effect.withSpan("intercom.bulk.item", { attributes: { "intercom.bulk.id": key } })
+    // Its outcome holds the item (a query's targets carry their records) and the value: an
+    // ended span that kept it would keep them from young-generation GCs (see Tracing).
+    Tracing.withSpanKeepingNoValue("intercom.bulk.item", { attributes: { "intercom.bulk.id": key } })
   )
 }
 

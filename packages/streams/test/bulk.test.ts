@@ -3,7 +3,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
-import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Stream, Tracer } from "effect"
 import { Bulk, Contacts, Partition, Search, Workspace } from "../src/index.js"
 import { idsOf, sandboxLayer } from "./helpers.js"
 
@@ -36,6 +36,33 @@ describe("Bulk", () => {
       expect(stats.byStatus["429"] ?? 0).toBe(0)
       expect(summary.throttled).toBeGreaterThan(0)
     }).pipe(Effect.provide(sandboxLayer({ contacts: 200, seed: 21, rateLimit: 0 }))), 60_000)
+
+  it.live("makes each item one span that ends with its outcome but keeps neither item nor value", () =>
+    Effect.gen(function*() {
+      const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 2)))
+      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const spans: Array<Tracer.Span> = []
+      const native = yield* Effect.tracer
+      const recording = Tracer.make({
+        span: (...args) => {
+          const span = native.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: native.context
+      })
+      const items = [...contacts, "no-such-contact"]
+      const summary = yield* Bulk.runSummary(Stream.fromIterable(items), attachTag(tagId), { id: (id) => id, concurrency: 1 })
+        .pipe(Effect.withTracer(recording))
+      expect([summary.ok, summary.failed]).toEqual([2, 1])
+      const itemSpans = spans.filter((span) => span.name === "intercom.bulk.item")
+      expect(itemSpans.map((span) => span.attributes.get("intercom.bulk.id"))).toEqual(items)
+      // A failed item is an outcome too, so every span ends in success, holding nothing.
+      for (const span of itemSpans) {
+        const status = span.status
+        expect(status._tag === "Ended" && Exit.isSuccess(status.exit) ? status.exit.value : "not a success").toBeUndefined()
+      }
+    }).pipe(Effect.provide(sandboxLayer({ contacts: 50, seed: 23, rateLimit: 0 }))))
 
   it.live("failFast stops at the first failure", () =>
     Effect.gen(function*() {
