@@ -4,6 +4,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Companies, Contacts, Export, Sink } from "../src/index.js"
 import { sandboxLayer } from "./helpers.js"
 
@@ -67,6 +69,44 @@ const text = (path: string) => Effect.flatMap(FileSystem.FileSystem, (fs) => fs.
 const withRejectedToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Sandbox.Sandbox, (info) =>
     Effect.provide(effect, IntercomClient.layer({ accessToken: "revoked-token", baseUrl: info.baseUrl, maxAttempts: 1 })))
+/** A full garbage collection now (the flag exposes `gc` to contexts created after it). */
+const collectGarbage = (): void => {
+  setFlagsFromString("--expose-gc")
+  ;(runInNewContext("gc") as () => void)()
+}
+
+/** The source, watched: weak references to the records of its first page. */
+const watchFirstPage = <A extends object, E, R>(source: Export.Source<A, E, R>, refs: Array<WeakRef<A>>): Export.Source<A, E, R> => {
+  const watch = (items: Iterable<A>) => Effect.sync(() => refs.length === 0 && refs.push(...Array.from(items, (item) => new WeakRef(item))))
+  return source._tag === "Cursor"
+    ? { _tag: "Cursor", pages: (from) => Stream.tap(source.pages(from), (page) => watch(page.items)) }
+    : { ...source, items: Stream.mapChunksEffect(source.items, (chunk) => Effect.as(watch(chunk), chunk)) }
+}
+
+/**
+ * Exports `source`; once 4 pages are written, collects garbage and counts the records of
+ * the first page still reachable. An export that held on to written pages would keep a
+ * million-contact run in memory.
+ */
+const firstPageHeld = <A extends object, E, R>(source: Export.Source<A, E, R>, out: string) =>
+  Effect.gen(function*() {
+    const refs: Array<WeakRef<A>> = []
+    let written = 0
+    let held = -1
+    const summary = yield* Export.run({
+      source: watchFirstPage(source, refs),
+      format: "ndjson",
+      out,
+      onPage: () =>
+        Effect.sync(() => {
+          if (++written !== 4) return
+          collectGarbage()
+          held = refs.filter((ref) => ref.deref() !== undefined).length
+        })
+    })
+    return { pages: summary.pages, watched: refs.length, held }
+  })
+
 const ndjsonIds = (body: string) => body.split("\n").filter((l) => l !== "").map((l) => String(JSON.parse(l).id))
 
 describe("Export.run", () => {
@@ -171,6 +211,16 @@ describe("Export.run", () => {
       expect(fresh.resumed).toBe(false)
       expect(ndjsonIds(yield* text(other)).length).toBe(30)
     }).pipe(Effect.scoped, Effect.provide(layer({ contacts: 30, seed: 42, rateLimit: 0 }))))
+
+  it.live("written pages are let go: the first page's records can be collected while later pages are written", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const contacts = Export.cursor((startingAfter) => Contacts.pages({ perPage: 20, startingAfter }))
+      expect(yield* firstPageHeld(contacts, `${dir}/contacts.ndjson`)).toEqual({ pages: 12, watched: 20, held: 0 })
+      const companies = yield* firstPageHeld(Export.scroll(Companies.scroll(), (company) => company.id ?? ""), `${dir}/companies.ndjson`)
+      expect(companies).toEqual({ pages: 6, watched: 100, held: 0 })
+    }).pipe(Effect.scoped, Effect.provide(layer({ contacts: 240, companies: 450, seed: 5, rateLimit: 0 }))))
 
   it.live("a run that ends before its first page leaves no partial file and no journal; once a page is journaled both are kept, even when a resumed run fails at once", () =>
     Effect.gen(function*() {
