@@ -43,6 +43,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Csv from "./Csv.js"
+import * as Utf8Buffer from "./internal/utf8Buffer.js"
 import * as Journal from "./Journal.js"
 import type * as Paginate from "./Paginate.js"
 import { fromPlatformError, type Format, type SinkError } from "./Sink.js"
@@ -212,24 +213,22 @@ export const replay = (entries: ReadonlyArray<Entry>): State => {
   return state
 }
 
-const encoder = new TextEncoder()
-
-/** The text of one page given the records already written (`count`); the columns it used (CSV). */
+/** The lines of one page given the records already written (`count`); the columns it used (CSV). */
 const encodePage = (
   format: Format,
   count: number,
   records: ReadonlyArray<unknown>,
   csv: { readonly columns: Option.Option<ReadonlyArray<string>>; readonly header: boolean }
-): { readonly text: string; readonly columns: Option.Option<ReadonlyArray<string>> } => {
-  if (format === "ndjson") return { text: records.map((r) => `${JSON.stringify(r)}\n`).join(""), columns: csv.columns }
+): { readonly lines: ReadonlyArray<string>; readonly columns: Option.Option<ReadonlyArray<string>> } => {
+  if (format === "ndjson") return { lines: records.map((r) => `${JSON.stringify(r)}\n`), columns: csv.columns }
   if (format === "json") {
-    return { text: records.map((r, i) => `${count + i === 0 ? "[\n" : ",\n"}${JSON.stringify(r)}`).join(""), columns: csv.columns }
+    return { lines: records.map((r, i) => `${count + i === 0 ? "[\n" : ",\n"}${JSON.stringify(r)}`), columns: csv.columns }
   }
   const first = records[0]
-  if (first === undefined) return { text: "", columns: csv.columns }
+  if (first === undefined) return { lines: [], columns: csv.columns }
   const columns = Option.getOrElse(csv.columns, () => Csv.defaultColumns(first))
-  const head = count === 0 && csv.header ? Csv.header(columns) : ""
-  return { text: head + records.map((r) => Csv.row(r, columns)).join(""), columns: Option.some(columns) }
+  const rows = records.map((r) => Csv.row(r, columns))
+  return { lines: count === 0 && csv.header ? [Csv.header(columns), ...rows] : rows, columns: Option.some(columns) }
 }
 
 /** What ends the file: JSON's closing bracket, or the header of an empty CSV with chosen columns. */
@@ -313,9 +312,10 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       let skipped = 0
       let csv = { columns: options.csv?.columns === undefined ? state.columns : Option.some(options.csv.columns), header: options.csv?.header ?? true }
 
-      const write = (text: string) =>
+      const utf8 = Utf8Buffer.make()
+      const write = (lines: ReadonlyArray<string>) =>
         Effect.gen(function*() {
-          const data = encoder.encode(text)
+          const data = utf8.encode(lines)
           if (data.length > 0) yield* file.writeAll(data).pipe(Effect.mapError(fromPlatformError(partial, "write")))
           yield* file.sync.pipe(Effect.mapError(fromPlatformError(partial, "fsync")))
           return data.length
@@ -332,7 +332,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
           const records = project === undefined ? kept : kept.map(project)
           const hadColumns = Option.isSome(csv.columns)
           const encoded = encodePage(options.format, count, records, csv)
-          bytes += yield* write(encoded.text)
+          bytes += yield* write(encoded.lines)
           count += records.length
           pages++
           csv = { ...csv, columns: encoded.columns }
@@ -363,7 +363,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
           })
         }
       }
-      bytes += yield* write(trailer(options.format, count, csv, chosen))
+      bytes += yield* write([trailer(options.format, count, csv, chosen)])
       yield* journal.append([{ _tag: "finished", bytes, count }])
       progress = true
       return summary(bytes, count, pages, skipped)

@@ -23,6 +23,7 @@ import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Csv from "./Csv.js"
+import * as Utf8Buffer from "./internal/utf8Buffer.js"
 
 /** A file operation of a sink failed. */
 export class SinkError extends Schema.TaggedError<SinkError>()("SinkError", {
@@ -152,19 +153,13 @@ export const toFile: {
       Effect.gen(function*() {
         const file = yield* fs.open(temp, { flag: "w" }).pipe(Effect.mapError(fromPlatformError(temp, "create")))
         let written = 0
-        // One buffer for every write (each completes before the next chunk is encoded), so
-        // an export does not leave a page-sized ArrayBuffer behind per page for the GC; the
-        // chunk's strings are encoded one after the other, never joined into one string.
-        let buffer = new Uint8Array(0)
+        // Each write completes before the next chunk is encoded into the same buffer.
+        const utf8 = Utf8Buffer.make()
         yield* Stream.runForEachChunk(self, (chunk) => {
-          let units = 0
-          for (const text of chunk) units += text.length
-          if (units === 0) return Effect.void
-          if (buffer.length < units * 3) buffer = new Uint8Array(Math.max(units * 3, buffer.length * 2)) // UTF-8: ≤ 3 bytes per UTF-16 unit
-          let length = 0
-          for (const text of chunk) length += encoder.encodeInto(text, buffer.subarray(length)).written
-          written += length
-          return file.writeAll(buffer.subarray(0, length)).pipe(Effect.mapError(fromPlatformError(temp, "write")))
+          const data = utf8.encode(chunk)
+          if (data.length === 0) return Effect.void
+          written += data.length
+          return file.writeAll(data).pipe(Effect.mapError(fromPlatformError(temp, "write")))
         })
         yield* file.sync.pipe(Effect.mapError(fromPlatformError(temp, "fsync")))
         return written
