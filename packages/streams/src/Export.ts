@@ -41,6 +41,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as EffectSink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import * as Csv from "./Csv.js"
 import * as Utf8Buffer from "./internal/utf8Buffer.js"
@@ -240,14 +241,23 @@ const trailer = (format: Format, count: number, csv: { readonly columns: Option.
     : ""
 
 /**
- * Runs `f` on each element until it returns false. Not `Stream.runForEachWhile`: in effect
- * 3.22 its sink nests an error handler per element, and those hold every chunk seen (here,
- * every page written) until the stream ends: about 1.8 GB for a million contacts.
+ * Runs `f` on each element, one at a time, until it returns false.
+ *
+ * Not `Stream.runForEachWhile`: in effect 3.22 its sink nests an error handler per
+ * element, and those hold every chunk seen (here, every page written) until the stream
+ * ends, about 1.8 GB for a million contacts. Nor `runFoldWhileEffect`, whose effect per
+ * element holds the element's chunk: Effect keeps a consumer's effect reachable long
+ * enough for young-generation GCs to promote what it holds. Here a chunk is one element,
+ * and nothing but `f` sees it.
  */
 const runWhile = <A, E, R, E2, R2>(
   stream: Stream.Stream<A, E, R>,
   f: (a: A) => Effect.Effect<boolean, E2, R2>
-): Effect.Effect<boolean, E | E2, R | R2> => Stream.runFoldWhileEffect(stream, true, (more) => more, (_, a) => f(a))
+): Effect.Effect<void, E | E2, R | R2> =>
+  Stream.run(
+    Stream.rechunk(stream, 1),
+    EffectSink.forEachChunkWhile((chunk: Chunk.Chunk<A>) => Chunk.isEmpty(chunk) ? Effect.succeed(true) : f(Chunk.unsafeHead(chunk)))
+  )
 
 /**
  * Runs an export into `out` through `<out>.partial` and the journal, resuming an earlier
@@ -313,43 +323,53 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       let csv = { columns: options.csv?.columns === undefined ? state.columns : Option.some(options.csv.columns), header: options.csv?.header ?? true }
 
       const utf8 = Utf8Buffer.make()
-      const write = (lines: ReadonlyArray<string>) =>
-        Effect.gen(function*() {
-          const data = utf8.encode(lines)
-          if (data.length > 0) yield* file.writeAll(data).pipe(Effect.mapError(fromPlatformError(partial, "write")))
-          yield* file.sync.pipe(Effect.mapError(fromPlatformError(partial, "fsync")))
-          return data.length
-        })
+      /** Appends to the partial file and fsyncs it; returns the bytes written. */
+      const write = (lines: ReadonlyArray<string>) => {
+        const data = utf8.encode(lines)
+        return Effect.zipRight(
+          data.length > 0 ? file.writeAll(data).pipe(Effect.mapError(fromPlatformError(partial, "write"))) : Effect.void,
+          file.sync.pipe(Effect.mapError(fromPlatformError(partial, "fsync")), Effect.as(data.length))
+        )
+      }
 
       const limit = options.limit ?? Number.POSITIVE_INFINITY
       const project = options.project
-      /** Writes one page (cut at the limit), then journals it; false once the limit is reached. */
-      const page = (items: ReadonlyArray<A>, next: Option.Option<Cursor>, more: boolean, ids: (kept: ReadonlyArray<A>) => Option.Option<ReadonlyArray<string>>) =>
-        Effect.gen(function*() {
-          const kept = items.length > limit - count ? items.slice(0, Math.max(0, limit - count)) : items
-          const full = count + kept.length >= limit
-          const end = !more || full
-          const records = project === undefined ? kept : kept.map(project)
-          const hadColumns = Option.isSome(csv.columns)
-          const encoded = encodePage(options.format, count, records, csv)
-          bytes += yield* write(encoded.lines)
-          count += records.length
+      /**
+       * Writes one page (cut at the limit), then journals it; false once the limit is reached.
+       * The page is encoded before its effect is built, so the effect holds the page's bytes
+       * and not its records. Effect's stream machinery keeps a consumer's effect reachable
+       * long enough for young-generation GCs to promote what it holds: an effect that held
+       * the records moved every page into the old generation (322 MB promoted per 100,000
+       * contacts, against 30 MB for the listing alone).
+       */
+      const page = (
+        items: ReadonlyArray<A>,
+        next: Option.Option<Cursor>,
+        more: boolean,
+        ids: (kept: ReadonlyArray<A>) => Option.Option<ReadonlyArray<string>>
+      ): Effect.Effect<boolean, SinkError> => {
+        const kept = items.length > limit - count ? items.slice(0, Math.max(0, limit - count)) : items
+        const full = count + kept.length >= limit
+        const end = !more || full
+        const records = project === undefined ? kept : kept.map(project)
+        const added = records.length
+        const encoded = encodePage(options.format, count, records, csv)
+        const columns = encoded.columns
+        const newColumns = Option.isSome(csv.columns) || Option.isNone(columns) ? {} : { columns: columns.value }
+        const cursor = end ? {} : Option.match(next, { onNone: () => ({}), onSome: (value) => ({ next: value }) })
+        const written = Option.match(ids(kept), { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
+        const writing = write(encoded.lines)
+        return Effect.gen(function*() {
+          bytes += yield* writing
+          count += added
           pages++
-          csv = { ...csv, columns: encoded.columns }
-          const entry: Entry = {
-            _tag: "page",
-            end,
-            bytes,
-            count,
-            ...(end ? {} : Option.match(next, { onNone: () => ({}), onSome: (value) => ({ next: value }) })),
-            ...(hadColumns || Option.isNone(encoded.columns) ? {} : { columns: encoded.columns.value }),
-            ...Option.match(ids(kept), { onNone: () => ({}), onSome: (value) => ({ ids: value }) })
-          }
-          yield* journal.append([entry])
+          csv = { ...csv, columns }
+          yield* journal.append([{ _tag: "page", end, bytes, count, ...cursor, ...newColumns, ...written }])
           progress = true
-          if (options.onPage !== undefined) yield* options.onPage({ written: count, added: records.length })
+          if (options.onPage !== undefined) yield* options.onPage({ written: count, added })
           return !full
         })
+      }
 
       const source = options.source
       if (!state.end && count < limit) {
