@@ -9,7 +9,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Endpoints, IntercomClient, RateLimit } from "@intercom-fx/core"
-import { Bulk, Contacts, Partition, Sink } from "@intercom-fx/streams"
+import { Bulk, Contacts, Export, Partition, Sink } from "@intercom-fx/streams"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -29,6 +29,7 @@ export type FxJob =
   | Common & { readonly job: "ndjson"; readonly perPage: number }
   | Common & { readonly job: "partitioned"; readonly from: string; readonly until: string; readonly slices: number }
   | Common & { readonly job: "file"; readonly perPage: number; readonly path: string; readonly sampleEvery: number }
+  | Common & { readonly job: "export"; readonly perPage: number; readonly path: string; readonly sampleEvery: number }
   | Common & { readonly job: "bulk-tag"; readonly idsFile: string; readonly tagId: string; readonly concurrency: number }
 
 const p = params<FxJob>()
@@ -49,6 +50,43 @@ const http = p.trackRequests === true
   : NodeHttpClient.layerUndici
 
 const client = IntercomClient.layer({ accessToken: p.token, baseUrl: p.baseUrl }).pipe(Layer.provide(http))
+
+/**
+ * RSS over an export, read after every page. At each multiple of `every` records it keeps
+ * the mean RSS over the pages of the last 10% of records before it (one reading lands
+ * anywhere on the GC saw-tooth), the reading itself, the peak so far and the heap in use.
+ */
+const rssSampler = (every: number) => {
+  let records = 0
+  let next = every
+  let window: Array<number> = []
+  const kept: Array<{ readonly records: number; readonly rssMB: number; readonly rssNowMB: number; readonly peakSoFarMB: number; readonly heapMB: number }> = []
+  const sample = () => {
+    const mean = window.reduce((a, b) => a + b, 0) / Math.max(1, window.length)
+    kept.push({
+      records, rssMB: mean, rssNowMB: rssMB(), peakSoFarMB: process.resourceUsage().maxRSS / 1024,
+      heapMB: process.memoryUsage().heapUsed / 2 ** 20
+    })
+    window = []
+  }
+  return {
+    /** A page of `size` records went through. */
+    page: (size: number) => {
+      records += size
+      if (records > next - every / 10) window.push(process.memoryUsage.rss() / 2 ** 20)
+      if (records >= next) {
+        sample()
+        next += every
+      }
+    },
+    records: () => records,
+    /** The samples, with one for the end if it fell between multiples. */
+    samples: () => {
+      if (kept.at(-1)?.records !== records) sample()
+      return kept
+    }
+  }
+}
 
 const limiterStats = Effect.flatMap(RateLimit.RateLimit, (limiter) => limiter.stats)
 
@@ -76,37 +114,29 @@ const job = Effect.gen(function*() {
       return { records, extra: { limiter: yield* limiterStats } }
     }
     case "file": {
-      // Export to a file (atomic sink). RSS is read after every page; at each multiple of
-      // `sampleEvery` records we keep the mean RSS over the pages of the last 10% of
-      // records before it (one reading lands anywhere on the GC saw-tooth), the reading
-      // itself, the peak so far and the heap in use.
-      let records = 0
-      let next = p.sampleEvery
-      let window: Array<number> = []
-      const samples: Array<{ readonly records: number; readonly rssMB: number; readonly rssNowMB: number; readonly peakSoFarMB: number; readonly heapMB: number }> = []
-      const sample = () => {
-        const mean = window.reduce((a, b) => a + b, 0) / Math.max(1, window.length)
-        samples.push({
-          records, rssMB: mean, rssNowMB: rssMB(), peakSoFarMB: process.resourceUsage().maxRSS / 1024,
-          heapMB: process.memoryUsage().heapUsed / 2 ** 20
-        })
-        window = []
-      }
+      // Export to a file (atomic sink), RSS read after every page.
+      const rss = rssSampler(p.sampleEvery)
       const result = yield* Contacts.stream({ perPage: p.perPage }).pipe(
         Stream.mapChunks((chunk) => {
-          records += Chunk.size(chunk)
-          if (records > next - p.sampleEvery / 10) window.push(process.memoryUsage.rss() / 2 ** 20)
-          if (records >= next) {
-            sample()
-            next += p.sampleEvery
-          }
+          rss.page(Chunk.size(chunk))
           return chunk
         }),
         Sink.ndjson,
         Sink.toFile(p.path)
       )
-      if (samples.at(-1)?.records !== records) sample()
-      return { records, extra: { bytes: result.bytes, samples } }
+      return { records: rss.records(), extra: { bytes: result.bytes, samples: rss.samples() } }
+    }
+    case "export": {
+      // The resumable export `intercom-fx export contacts --out` runs: partial file and
+      // journal, both fsync'd per page. RSS read after every page written.
+      const rss = rssSampler(p.sampleEvery)
+      const summary = yield* Export.run({
+        source: Export.cursor((startingAfter) => Contacts.pages({ perPage: p.perPage, startingAfter })),
+        format: "ndjson",
+        out: p.path,
+        onPage: ({ added }) => Effect.sync(() => rss.page(added))
+      })
+      return { records: summary.written, extra: { bytes: summary.bytes, samples: rss.samples() } }
     }
     case "bulk-tag": {
       const ids = readFileSync(p.idsFile, "utf8").split("\n").filter((line) => line !== "")
