@@ -69,6 +69,7 @@ const text = (path: string) => Effect.flatMap(FileSystem.FileSystem, (fs) => fs.
 const withRejectedToken = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Sandbox.Sandbox, (info) =>
     Effect.provide(effect, IntercomClient.layer({ accessToken: "revoked-token", baseUrl: info.baseUrl, maxAttempts: 1 })))
+
 /** A full garbage collection now (the flag exposes `gc` to contexts created after it). */
 const collectGarbage = (): void => {
   setFlagsFromString("--expose-gc")

@@ -2,23 +2,23 @@
  * UTF-8 encoding of many strings into one reused buffer, for file writes.
  *
  * An export writes a page at a time. Joining a page's lines into one string and encoding
- * that would allocate a page-sized string and a page-sized ArrayBuffer for every page:
- * the string is a large object (V8 allocates it outside the young generation's fast
- * path), and the buffer's memory is only freed when a GC finds its wrapper dead. Here the
- * lines are encoded one after the other into a buffer that grows to the largest page and
- * is then reused, so a page costs no allocation beyond its lines.
+ * that allocates a page-sized string and a page-sized ArrayBuffer for every page, and
+ * their memory comes back only when a GC finds them dead. Here the lines are encoded one
+ * after the other into a buffer that grows to the largest page and is then reused.
  *
  * @internal
  */
+import type * as Chunk from "effect/Chunk"
 
 const encoder = new TextEncoder()
 
 export interface Utf8Buffer {
   /**
-   * The UTF-8 bytes of the strings, one after the other. The view is into the shared
-   * buffer: it is valid until the next call, so write it before encoding more.
+   * The UTF-8 bytes of the strings, one after the other (a collection: it is read twice).
+   * The view is into the shared buffer: it is valid until the next call, so write it
+   * before encoding more.
    */
-  readonly encode: (texts: Iterable<string>) => Uint8Array
+  readonly encode: (texts: ReadonlyArray<string> | Chunk.Chunk<string>) => Uint8Array
 }
 
 export const make = (): Utf8Buffer => {
