@@ -3,9 +3,9 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
 import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
-import { Deferred, Effect, Exit, Fiber, Layer, Stream, Tracer } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import { Bulk, Contacts, Partition, Search, Workspace } from "../src/index.js"
-import { idsOf, sandboxLayer } from "./helpers.js"
+import { idsOf, recordingTracer, sandboxLayer } from "./helpers.js"
 
 const attachTag = (tagId: string) => (contactId: string) =>
   Effect.flatMap(IntercomClient.IntercomClient, (client) =>
@@ -41,16 +41,7 @@ describe("Bulk", () => {
     Effect.gen(function*() {
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 2)))
       const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
-      const spans: Array<Tracer.Span> = []
-      const native = yield* Effect.tracer
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const { spans, tracer: recording } = yield* recordingTracer
       const items = [...contacts, "no-such-contact"]
       const summary = yield* Bulk.runSummary(Stream.fromIterable(items), attachTag(tagId), { id: (id) => id, concurrency: 1 })
         .pipe(Effect.withTracer(recording))

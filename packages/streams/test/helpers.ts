@@ -3,7 +3,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { IntercomClient, type IntercomConfig, type RateLimit } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Tracer } from "effect"
 
 /** A sandbox with the client (small back-off so fault tests stay fast) and an HttpClient. */
 export const sandboxLayer = (
@@ -29,3 +29,17 @@ export const sandboxLayer = (
 
 export const idsOf = (items: Iterable<{ readonly [key: string]: unknown }>): Array<string> =>
   [...items].map((item) => String(item["id"]))
+
+/** A tracer that keeps every span it starts (over the current tracer), for tests of what spans say. */
+export const recordingTracer = Effect.map(Effect.tracer, (native) => {
+  const spans: Array<Tracer.Span> = []
+  const tracer = Tracer.make({
+    span: (...args) => {
+      const span = native.span(...args)
+      spans.push(span)
+      return span
+    },
+    context: native.context
+  })
+  return { tracer, spans } as const
+})

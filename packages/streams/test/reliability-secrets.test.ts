@@ -9,7 +9,7 @@ import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Cause, Effect, Inspectable, Logger, LogLevel, Stream, Tracer } from "effect"
 import { Bulk, Companies, Contacts, Search } from "../src/index.js"
-import { sandboxLayer } from "./helpers.js"
+import { recordingTracer, sandboxLayer } from "./helpers.js"
 
 const TOKEN = "tok-SECRET-streams-reliability-51c3"
 
@@ -24,17 +24,8 @@ describe("the access token under faults", () => {
     Effect.gen(function*() {
       const info = yield* Sandbox.Sandbox
       expect(info.token).toBe(TOKEN) // the sandbox does demand it: the test would be vacuous otherwise
-      const spans: Array<Tracer.Span> = []
+      const { spans, tracer: recording } = yield* recordingTracer
       const logs: Array<string> = []
-      const native = yield* Effect.tracer
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: native.context
-      })
       const logger = Logger.make(({ annotations, cause, message, spans: logSpans }) => {
         logs.push(`${Inspectable.format(message)} ${Cause.pretty(cause)} ${Inspectable.format(annotations)} ${Inspectable.format(logSpans)}`)
       })
