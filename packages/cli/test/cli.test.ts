@@ -72,6 +72,19 @@ describe("export", () => {
     expect(parseJsonLine(result.stderr)).toMatchObject({ command: "export", resource: "contacts", records: 5 })
   })
 
+  // Both encode each page into one reused buffer; stdout must carry every page, in order.
+  it("writes to stdout the same bytes it writes to a file, page after page", async () => {
+    for (const format of ["ndjson", "csv"]) {
+      const cwd = dir()
+      const toFile = await run(["export", "contacts", "--format", format, "--out", `all.${format}`], { env, cwd })
+      const toStdout = await run(["export", "contacts", "--format", format], { env, cwd })
+      expect([toFile.code, toStdout.code]).toEqual([0, 0])
+      const file = Fs.readFileSync(Path.join(cwd, `all.${format}`), "utf8")
+      expect(file.split("\n").filter((line) => line !== "").length).toBe(format === "csv" ? 601 : 600)
+      expect(toStdout.stdout).toBe(file)
+    }
+  })
+
   it("writes every contact as one JSON array", async () => {
     const cwd = dir()
     const result = await run(["export", "contacts", "--format", "json", "--out", "all.json"], { env, cwd })

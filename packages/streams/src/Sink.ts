@@ -172,12 +172,20 @@ export const toFile: {
     return { path, bytes }
   }))
 
-/** Writes the text to standard output, waiting for it to drain (back-pressure). */
+/**
+ * Writes the text to standard output, waiting for each chunk to drain (back-pressure).
+ * Like `toFile`, each chunk is encoded into one reused buffer: the write's callback keeps
+ * only that buffer, not a page-sized string that young-generation GCs would promote.
+ */
 export const toStdout = <E, R>(self: Stream.Stream<string, E, R>): Effect.Effect<void, E, R> =>
-  Stream.runForEachChunk(self, (chunk) => {
-    const text = Chunk.join(chunk, "")
-    if (text === "") return Effect.void
-    return Effect.async<void>((resume) => {
-      process.stdout.write(text, () => resume(Effect.void))
+  Effect.suspend(() => {
+    // Each write completes before the next chunk is encoded into the same buffer.
+    const utf8 = Utf8Buffer.make()
+    return Stream.runForEachChunk(self, (chunk) => {
+      const data = utf8.encode(chunk)
+      if (data.length === 0) return Effect.void
+      return Effect.async<void>((resume) => {
+        process.stdout.write(data, () => resume(Effect.void))
+      })
     })
   })
