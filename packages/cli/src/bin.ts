@@ -17,6 +17,7 @@ import * as Ref from "effect/Ref"
 import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
 import { CliFailure, oneLine } from "./internal/cliFailure.js"
+import { withPlainOutput } from "./internal/plainConsole.js"
 import { Shutdown } from "./Shutdown.js"
 
 /** Set by a command whose normal end is Ctrl-C. */
@@ -34,7 +35,7 @@ const render = (cause: Cause.Cause<unknown>) => {
   return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
 }
 
-const main: Effect.Effect<number, never> = Effect.suspend(() => Cli.run(process.argv)).pipe(
+const main: Effect.Effect<number, never> = withPlainOutput(Effect.suspend(() => Cli.run(process.argv))).pipe(
   Effect.as(ExitCode.done),
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt

@@ -289,6 +289,17 @@ describe("errors and exit codes", () => {
     expect(result.stdout).toContain("Examples:")
     expect(result.stdout).toContain("4 interrupted")
   })
+
+  // The subprocess's stdout and stderr are pipes: no terminal styling should reach them.
+  it("prints help and usage errors without ANSI escapes when the output is not a terminal", async () => {
+    const help = await run(["export", "--help"])
+    expect(help.stdout).toContain("USAGE")
+    expect(help.stdout).not.toContain("\x1b[")
+    const usage = await run(["export", "contacts", "--format", "xml"])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toContain("Expected one of the following cases: ndjson, csv, json")
+    expect(usage.stderr).not.toContain("\x1b[")
+  })
 })
 
 describe("--sandbox", () => {
