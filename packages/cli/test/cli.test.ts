@@ -243,6 +243,25 @@ describe("errors and exit codes", () => {
     expect(result.stderr.trim()).toBe(`intercom-fx: sandbox: Cannot listen on 127.0.0.1:${port}`)
   })
 
+  it("a file it cannot write: one line naming the option, exit 2, before any request", async () => {
+    const cwd = dir()
+    const intoDirectory = await run(["export", "contacts", "--out", cwd], { env })
+    expect([intoDirectory.code, intoDirectory.stderr.trim()]).toEqual([2, `intercom-fx: --out ${cwd} is a directory: name a file`])
+    const missing = Path.join(cwd, "no-such-dir")
+    const noDirectory = await run(["export", "contacts", "--out", Path.join(missing, "all.ndjson")], { env })
+    expect(noDirectory.code).toBe(2)
+    expect(noDirectory.stderr.trim()).toBe(`intercom-fx: --out ${Path.join(missing, "all.ndjson")}: directory ${missing} does not exist`)
+    // A tag job would otherwise tag every contact, then fail to write the ids that failed.
+    const tag = await run(
+      ["tag", "contacts", "--tag", "never-created", "--query", "role = lead", "--failed-ids", Path.join(missing, "failed.txt")],
+      { env, cwd }
+    )
+    expect(tag.code).toBe(2)
+    expect(tag.stderr.trim()).toBe(`intercom-fx: --failed-ids ${Path.join(missing, "failed.txt")}: directory ${missing} does not exist`)
+    expect(await tagIdByName(sandbox.info, "never-created")).toBeUndefined()
+    expect(Fs.readdirSync(cwd)).toEqual([])
+  })
+
   it("a token the workspace rejects: exit 3", async () => {
     const result = await run(["request", "GET", "/me"], { env: workspaceEnv(sandbox.info, "wrong-token") })
     expect(result.code).toBe(3)

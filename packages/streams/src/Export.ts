@@ -47,7 +47,7 @@ import * as Csv from "./Csv.js"
 import * as Utf8Buffer from "./internal/utf8Buffer.js"
 import * as Journal from "./Journal.js"
 import type * as Paginate from "./Paginate.js"
-import { fromPlatformError, type Format, type SinkError } from "./Sink.js"
+import { fromPlatformError, type Format, notADirectory, type SinkError } from "./Sink.js"
 
 type Cursor = string | number
 
@@ -271,6 +271,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
     const journalPath = options.journal ?? `${out}.journal`
     const key = options.key ?? ""
     const chosen = options.csv?.columns !== undefined
+    yield* notADirectory(out)
     if (options.resume === false) {
       yield* Journal.remove(journalPath)
       yield* fs.remove(partial, { force: true }).pipe(Effect.mapError(fromPlatformError(partial, "remove")))

@@ -19,6 +19,7 @@ import type { PlatformError } from "@effect/platform/Error"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -36,9 +37,32 @@ export class SinkError extends Schema.TaggedError<SinkError>()("SinkError", {
   }
 }
 
+/**
+ * What went wrong, once: the platform's message repeats the call and the path ("NotFound:
+ * FileSystem.open (/x): ENOENT: no such file or directory, open '/x'"); this keeps
+ * "no such file or directory (ENOENT)".
+ */
+const detailOf = (error: PlatformError): string => {
+  const cause = error._tag === "SystemError" && error.description !== undefined
+    ? /^([A-Z][A-Z0-9]+): ([^,]+)/.exec(error.description)
+    : null
+  return cause === null ? error.message : `${cause[2]} (${cause[1]})`
+}
+
 /** Maps a platform file-system failure to `SinkError`. */
 export const fromPlatformError = (path: string, operation: string) => (error: PlatformError): SinkError =>
-  new SinkError({ path, operation, detail: error.message })
+  new SinkError({ path, operation, detail: detailOf(error) })
+
+/**
+ * Fails if `path` names a directory. File sinks check it before reading a record: their
+ * temporary file would land beside the directory and the export fail only at the rename.
+ */
+export const notADirectory = (path: string): Effect.Effect<void, SinkError, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    Effect.flatMap(Effect.option(fs.stat(path)), (info) =>
+      Option.isSome(info) && info.value.type === "Directory"
+        ? Effect.fail(new SinkError({ path, operation: "write", detail: "it is a directory" }))
+        : Effect.void))
 
 export type Format = "ndjson" | "json" | "csv"
 
@@ -147,6 +171,7 @@ export const toFile: {
 } = dual(2, <E, R>(self: Stream.Stream<string, E, R>, path: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
+    yield* notADirectory(path)
     const tag = (yield* Random.nextInt).toString(36).replace("-", "")
     const temp = partialPath(path, tag)
     const bytes = yield* Effect.scoped(

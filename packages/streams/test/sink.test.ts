@@ -1,8 +1,8 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Schema, Stream } from "effect"
-import { Csv, Journal, Sink } from "../src/index.js"
+import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { Csv, Export, Journal, Sink } from "../src/index.js"
 
 const records = [
   { id: "1", name: "Ada, \"the\" first", location: { city: "London" }, custom_attributes: { plan: "=HYPERLINK(\"x\")" }, n: -5 },
@@ -84,6 +84,32 @@ describe("toFile", () => {
       const expected = pieces.join("")
       expect(yield* fs.readFileString(target)).toBe(expected)
       expect(result.bytes).toBe(Buffer.byteLength(expected))
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+})
+
+describe("file sinks and the paths they are given", () => {
+  it.scoped("refuse a directory before reading a record, and say once what went wrong", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const target = `${dir}/sub`
+      yield* fs.makeDirectory(target)
+      let pulled = 0
+      const counted = Stream.map(Stream.fromIterable(records), (record) => {
+        pulled++
+        return `${JSON.stringify(record)}\n`
+      })
+      const intoDirectory = yield* Effect.flip(Sink.toFile(counted, target))
+      expect(intoDirectory.message).toBe(`cannot write ${target}: it is a directory`)
+      const pages = Stream.map(counted, (line) => ({ items: [line], next: Option.none<string>() }))
+      const exported = yield* Effect.flip(Export.run({ source: Export.cursor(() => pages), format: "ndjson", out: target }))
+      expect(exported.message).toBe(`cannot write ${target}: it is a directory`)
+      expect(pulled).toBe(0)
+      expect(yield* fs.readDirectory(dir)).toEqual(["sub"]) // no temporary file beside it
+
+      // A missing directory: the platform's text names the call and the path twice; ours once.
+      const missing = yield* Effect.flip(Sink.toFile(counted, `${dir}/no-such-dir/out.ndjson`))
+      expect(missing.message).toMatch(new RegExp(`^cannot create ${dir}/no-such-dir/\\S+: no such file or directory \\(ENOENT\\)$`))
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 })
 

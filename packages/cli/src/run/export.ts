@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
+import { checkWritable } from "../internal/outputPath.js"
 import type { Exportable, ProgressMode } from "../internal/options.js"
 import { project } from "../internal/project.js"
 import * as Progress from "../Progress.js"
@@ -81,6 +82,7 @@ export const run = (options: ExportOptions): Effect.Effect<
     const toStdout = options.out === "-"
     if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
     if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
+    if (!toStdout) yield* checkWritable("--out", options.out)
     const since = yield* Option.match(options.since, {
       onNone: () => Effect.succeed(Option.none<number>()),
       onSome: (text) => {

@@ -13,7 +13,7 @@ import {
   Journal,
   QueryText,
   Search,
-  type Sink,
+  Sink,
   Tickets as TicketStreams
 } from "@intercom-fx/streams"
 import * as Deferred from "effect/Deferred"
@@ -24,6 +24,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
+import { checkWritable } from "../internal/outputPath.js"
 import { arrayAt, booleanAt, idOf } from "../internal/json.js"
 import type { ProgressMode, Taggable } from "../internal/options.js"
 import { searchable } from "../internal/options.js"
@@ -157,6 +158,9 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       options.journal,
       () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
     )
+    // The files this job may write, checked before any request (a dry run writes no journal).
+    yield* checkWritable("--failed-ids", options.failedFile)
+    if (!options.dryRun) yield* checkWritable("--journal", journalPath)
 
     // The tag: found by name; when tagging (never in a dry run) a missing one is created
     // once, when the first target arrives, so a selection that turns out empty (a query
@@ -281,7 +285,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
 
     if (counts.failed > 0) {
       yield* fs.writeFileString(options.failedFile, counts.failures.map((failure) => `${failure.id}\n`).join("")).pipe(
-        Effect.mapError((error) => Failure.failed(`cannot write ${options.failedFile}: ${error.message}`))
+        Effect.mapError((error) => Failure.failed(Sink.fromPlatformError(options.failedFile, "write")(error).message))
       )
     }
     if (!options.dryRun) yield* fs.remove(journalPath).pipe(Effect.ignore)
