@@ -1,7 +1,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Deferred, Effect, Fiber, Option, Schema, Stream } from "effect"
 import { Csv, Export, Journal, Sink } from "../src/index.js"
 
 const records = [
@@ -115,6 +115,42 @@ describe("file sinks and the paths they are given", () => {
 
 describe("Journal", () => {
   const Entry = Schema.Struct({ id: Schema.String, n: Schema.Number })
+  const yieldToIo = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+  it.scoped("commits appends in groups: what arrives during an fsync shares the next one", () =>
+    Effect.gen(function*() {
+      const node = yield* FileSystem.FileSystem
+      const dir = yield* node.makeTempDirectoryScoped()
+      const path = `${dir}/j.ndjson`
+      // Files whose fsyncs are counted; the first waits for the gate, so the other appends
+      // all arrive while it is under way.
+      const gate = yield* Deferred.make<void>()
+      let syncs = 0
+      const counting: FileSystem.FileSystem = {
+        ...node,
+        open: (at, options) =>
+          Effect.map(node.open(at, options), (file) =>
+            Object.create(file, {
+              sync: { value: Effect.zipRight(Effect.suspend(() => (++syncs === 1 ? Deferred.await(gate) : Effect.void)), file.sync) }
+            }))
+      }
+      const journal = yield* Journal.open(path, Entry).pipe(Effect.provideService(FileSystem.FileSystem, counting))
+      const first = yield* Effect.fork(journal.append([{ id: "c0", n: 0 }]))
+      while (syncs === 0) yield* yieldToIo
+      const others = Array.from({ length: 99 }, (_, i) => ({ id: `c${i + 1}`, n: i + 1 }))
+      const rest = yield* Effect.fork(Effect.forEach(others, (entry) => journal.append([entry]), { concurrency: "unbounded" }))
+      for (let i = 0; i < 5; i++) yield* yieldToIo
+      expect(first.unsafePoll()).toBeNull() // not answered before its fsync
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(first)
+      yield* Fiber.join(rest)
+      expect(syncs).toBe(2)
+      // Every entry once; the first alone in the first group.
+      const lines = (yield* node.readFileString(path)).trim().split("\n").map((line) => JSON.parse(line) as { readonly n: number })
+      expect(lines[0]).toEqual({ id: "c0", n: 0 })
+      expect(lines.slice(1).sort((a, b) => a.n - b.n)).toEqual(others)
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+
   it.scoped("reopens after a torn last line and cut points, keeping every complete entry", () =>
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
