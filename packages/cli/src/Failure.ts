@@ -38,8 +38,35 @@ const intercomLine = (error: IntercomError.IntercomError): Rendered => {
         code: ExitCode.auth,
         line: Option.some(`the access token lacks permission for this (403): grant the app the needed scope (${oneLine(error.message)})`)
       }
+    case "TransportError":
+      return {
+        code: ExitCode.failedItems,
+        line: Option.some(
+          error.reachedServer
+            ? oneLine(error.message)
+            : `${oneLine(error.message)}: check INTERCOM_BASE_URL (or INTERCOM_REGION) and the network`
+        )
+      }
     default:
       return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
+  }
+}
+
+/**
+ * Each problem's own message, joined. Effect's text wraps them in parentheses and
+ * repeats the variable ("(Invalid data at INTERCOM_BASE_URL: "INTERCOM_BASE_URL is not a
+ * URL: ...")"); the variable is named once, where the message does not already name it.
+ */
+const configLine = (error: ConfigError.ConfigError): string => {
+  switch (error._op) {
+    case "And":
+      return `${configLine(error.left)}; ${configLine(error.right)}`
+    case "Or":
+      return `${configLine(error.left)}, or ${configLine(error.right)}`
+    default: {
+      const name = error.path.join(".")
+      return name === "" || error.message.includes(name) ? error.message : `${name}: ${error.message}`
+    }
   }
 }
 
@@ -53,7 +80,7 @@ export const renderError = (error: unknown): Rendered => {
   if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: Option.none() } // @effect/cli printed it
   if (IntercomError.isIntercomError(error)) return intercomLine(error)
   if (error instanceof IntercomConfig.InvalidConfig) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
-  if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: Option.some(`configuration: ${oneLine(String(error))}`) }
+  if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: Option.some(`configuration: ${oneLine(configLine(error))}`) }
   if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: Option.some(queryLine(error)) }
   if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: Option.some(`invalid --query: ${oneLine(error.detail)}`) }
   if (error instanceof Export.ExportMismatch) {

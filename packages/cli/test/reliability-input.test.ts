@@ -145,7 +145,20 @@ describe("workspace failures: one line, the documented exit code", () => {
     expect(lines(result.stderr)).toHaveLength(1)
     expect(result.stderr).toContain(`127.0.0.1:${closed}`)
     expect(result.stderr).toContain("ECONNREFUSED")
+    expect(result.stderr).toContain("check INTERCOM_BASE_URL")
     expect(hasStackTrace(result.stderr)).toBe(false)
     expect(Fs.existsSync(Path.join(cwd, "c.ndjson"))).toBe(false)
+  })
+
+  it("a malformed setting: exit 2, one line naming the variable once", async () => {
+    const cwd = dir()
+    const cases: ReadonlyArray<readonly [Record<string, string>, string]> = [
+      [{ INTERCOM_BASE_URL: "notaurl" }, `intercom-fx: configuration: INTERCOM_BASE_URL is not a URL: "notaurl"`],
+      [{ INTERCOM_MAX_ATTEMPTS: "many" }, "intercom-fx: configuration: INTERCOM_MAX_ATTEMPTS: Expected an integer value but received \"many\""]
+    ]
+    for (const [setting, line] of cases) {
+      const result = await cli(["export", "tags"], { env: envFor(sandbox.info, setting), cwd, transcript })
+      expect({ setting, code: result.code, stderr: result.stderr.trim() }).toEqual({ setting, code: 2, stderr: line })
+    }
   })
 })
