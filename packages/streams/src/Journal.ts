@@ -71,8 +71,8 @@ export const open = <A, I>(
 
     // An append that gets the lock writes everything waiting, its own entries included,
     // unless an earlier holder already wrote them. Uninterruptible: a group taken is written
-    // and answered. (A writer fiber fed by a queue did the same but cost Export.run's
-    // one-append-per-page 50% more time: a fiber hand-off per page.)
+    // and answered. (A writer fiber fed by a queue grouped the same way but about doubled
+    // Export.run's time, which appends once per page and waits: a fiber hand-off a page.)
     const lock = yield* Effect.makeSemaphore(1)
     let waiting: Array<Waiting> = []
     const writeWaiting = Effect.uninterruptible(Effect.suspend(() => {

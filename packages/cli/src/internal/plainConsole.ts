@@ -5,22 +5,21 @@
  *
  * @internal
  */
+import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 
 // CSI sequences: ESC [ parameters, intermediates, final byte (colours, bold, cursor moves).
 const escapes = /\x1b\[[0-?]*[ -/]*[@-~]/g
 
-const wantsPlain = (stream: NodeJS.WriteStream): boolean =>
-  stream.isTTY !== true || (process.env["NO_COLOR"] ?? "") !== ""
 
 const plain = (args: ReadonlyArray<unknown>): Array<unknown> =>
   args.map((arg) => (typeof arg === "string" ? arg.replace(escapes, "") : arg))
 
 /** The console in use, minus escapes on whichever of stdout and stderr wants plain text. */
-const plainer = (console: Console.Console): Console.Console => {
-  const out = wantsPlain(process.stdout)
-  const err = wantsPlain(process.stderr)
+const plainer = (console: Console.Console, noColor: boolean): Console.Console => {
+  const out = noColor || process.stdout.isTTY !== true
+  const err = noColor || process.stderr.isTTY !== true
   return {
     ...console,
     log: (...args) => console.log(...(out ? plain(args) : args)),
@@ -30,6 +29,10 @@ const plainer = (console: Console.Console): Console.Console => {
   }
 }
 
+// https://no-color.org: set and not empty.
+const noColor = Effect.orElseSucceed(Config.withDefault(Config.string("NO_COLOR"), ""), () => "")
+
 /** Runs `effect` with escapes dropped from output that is not a terminal. */
 export const withPlainOutput = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Console.consoleWith((console) => Console.withConsole(effect, plainer(console)))
+  Effect.flatMap(noColor, (value) =>
+    Console.consoleWith((console) => Console.withConsole(effect, plainer(console, value !== ""))))
