@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as Gate from "./lib/gate.js"
 import type { Measurement } from "./lib/measure.js"
 import { root, runSide, type RunningSandbox, type SandboxSpec, sideScript, startSandbox, statsDelta } from "./lib/proc.js"
 import { fmt, median, pct, steadyWindowUse } from "./lib/stats.js"
@@ -121,6 +122,19 @@ const withSandbox = async <A>(spec: SandboxSpec, f: (sandbox: RunningSandbox) =>
 const fx = sideScript("fx")
 const sdk = sideScript("sdk")
 
+/** Benchmark 1's runs share it; benchmark 2's CPU-bound intercom-fx runs wait for them (lib/gate.ts). */
+const quiet = Gate.make()
+
+/** Runs `run` holding `quiet` exclusively, and says how long it waited for it. */
+const alone = <A>(label: string, run: () => Promise<A>): Promise<A> => {
+  const asked = performance.now()
+  return quiet.exclusive(() => {
+    const waited = performance.now() - asked
+    if (waited >= 1000) log(`  [${label}] waited ${fmt(waited / 1000, 1)} s for benchmark 1's run to end`)
+    return run()
+  })
+}
+
 // ---- 1. sequential cursor export ------------------------------------------------------
 
 const bench1 = async (): Promise<Omit<BenchResult, "durationMs">> => {
@@ -129,8 +143,8 @@ const bench1 = async (): Promise<Omit<BenchResult, "durationMs">> => {
     const common = { baseUrl: sandbox.baseUrl, token: sandbox.token, perPage: PER_PAGE }
     const runs: Array<Run> = []
     for (let round = 1; round <= plan.rounds; round++) {
-      runs.push(await runOnce(sandbox, "1", round, "fx", fx, { ...common, job: "list" } satisfies FxJob, plan.b1))
-      runs.push(await runOnce(sandbox, "1", round, "sdk", sdk, { ...common, job: "list" } satisfies SdkJob, plan.b1))
+      runs.push(await quiet.shared(() => runOnce(sandbox, "1", round, "fx", fx, { ...common, job: "list" } satisfies FxJob, plan.b1)))
+      runs.push(await quiet.shared(() => runOnce(sandbox, "1", round, "sdk", sdk, { ...common, job: "list" } satisfies SdkJob, plan.b1)))
     }
     const a = summarise(runs, "fx")
     const b = summarise(runs, "sdk")
@@ -155,7 +169,7 @@ const bench2 = async (): Promise<Omit<BenchResult, "durationMs">> => {
     const common = { baseUrl: sandbox.baseUrl, token: sandbox.token }
     const runs: Array<Run> = []
     for (let round = 1; round <= plan.rounds; round++) {
-      runs.push(await runOnce(sandbox, "2", round, "fx", fx, { ...common, job: "partitioned", ...SPAN, slices: 8 } satisfies FxJob, plan.b2))
+      runs.push(await alone("2", () => runOnce(sandbox, "2", round, "fx", fx, { ...common, job: "partitioned", ...SPAN, slices: 8 } satisfies FxJob, plan.b2)))
       runs.push(await runOnce(sandbox, "2", round, "sdk", sdk, { ...common, job: "list", perPage: PER_PAGE } satisfies SdkJob, plan.b2))
     }
     const a = summarise(runs, "fx")
