@@ -72,6 +72,27 @@ describe("export", () => {
     expect(parseJsonLine(result.stderr)).toMatchObject({ command: "export", resource: "contacts", records: 5 })
   })
 
+  it("says at the end which --fields no exported record had, and exports them as empty", async () => {
+    const toStdout = await run(["export", "contacts", "--limit", "5", "--fields", "id,emial,location.city"], { env })
+    expect(toStdout.code).toBe(0)
+    const lines = toStdout.stdout.trim().split("\n").map((line): unknown => JSON.parse(line))
+    expect(lines).toHaveLength(5)
+    for (const line of lines) expect(line).toMatchObject({ id: expect.any(String), emial: null })
+    const warnings = toStdout.stderr.split("\n").filter((line) => line.startsWith("warning:"))
+    expect(warnings).toEqual([
+      "warning: --fields emial: no exported record has this field (written as null); check the spelling, nested fields are dotted paths such as location.city"
+    ])
+
+    const cwd = dir()
+    const toFile = await run(["export", "contacts", "--format", "csv", "--fields", "id,emial,nme", "--out", "c.csv", "--json"], { env, cwd })
+    expect(toFile.code).toBe(0)
+    expect(parseJsonLine(toFile.stdout)).toMatchObject({ command: "export", records: 600, unmatchedFields: ["emial", "nme"] })
+    const rows = Fs.readFileSync(Path.join(cwd, "c.csv"), "utf8").trim().split("\r\n")
+    expect(rows[0]).toBe("id,emial,nme")
+    expect(rows).toHaveLength(601)
+    for (const row of rows.slice(1)) expect(row).toMatch(/^[^,]+,,$/)
+  })
+
   // Both encode each page into one reused buffer; stdout must carry every page, in order.
   it("writes to stdout the same bytes it writes to a file, page after page", async () => {
     for (const format of ["ndjson", "csv"]) {

@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
+import * as FieldWatch from "../internal/fieldWatch.js"
 import { checkWritable } from "../internal/outputPath.js"
 import type { Exportable, ProgressMode } from "../internal/options.js"
 import { project } from "../internal/project.js"
@@ -106,8 +107,12 @@ export const run = (options: ExportOptions): Effect.Effect<
       ? found.right
       : Resources.filter(found.right, (record) => (Resources.changedAt(record) ?? 0) >= since.value)
     const limit = Option.getOrUndefined(options.limit)
+    const watch = fields === null ? undefined : FieldWatch.make(fields)
     // CSV picks its columns from the record; NDJSON and JSON keep only the chosen fields.
-    const shape = fields !== null && options.format !== "csv" ? (record: unknown) => project(record, fields) : undefined
+    const shape = fields === null || watch === undefined ? undefined : (record: unknown) => {
+      watch.observe(record)
+      return options.format === "csv" ? record : project(record, fields)
+    }
     const csv = fields !== null && options.format === "csv" ? { columns: fields } : undefined
 
     const progress = yield* Progress.make(options.resource, options.progress)
@@ -166,11 +171,13 @@ export const run = (options: ExportOptions): Effect.Effect<
     return {
       summary: {
         command: "export", resource: options.resource, records: total, out: options.out, format: options.format,
-        resumedFrom: resumedAt, throttled: stats.throttled, rateLimited: stats.rateLimited, retries
+        resumedFrom: resumedAt, throttled: stats.throttled, rateLimited: stats.rateLimited, retries,
+        ...(watch === undefined ? {} : { unmatchedFields: watch.unmatched() })
       },
       human: [
         `exported ${total} ${options.resource} to ${toStdout ? "stdout" : options.out} (${options.format})` +
-          (resumedAt > 0 ? `, resumed after ${resumedAt}` : "")
+          (resumedAt > 0 ? `, resumed after ${resumedAt}` : ""),
+        ...(watch === undefined ? [] : FieldWatch.warning(watch, total - resumedAt))
       ]
     }
   }).pipe(Effect.scoped)
