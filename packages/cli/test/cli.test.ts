@@ -264,6 +264,16 @@ describe("errors and exit codes", () => {
     expect(result.stderr.trim()).toBe(`intercom-fx: sandbox: Cannot listen on 127.0.0.1:${port}`)
   })
 
+  it("--fields that names no field (an empty shell variable): one line, exit 2, nothing written", async () => {
+    const cwd = dir()
+    const result = await run(["export", "contacts", "--fields", " , ", "--out", "all.ndjson"], { env, cwd })
+    expect([result.code, result.stderr.trim()]).toEqual([
+      2,
+      "intercom-fx: --fields names no field: give dotted paths such as id,email,location.city, or leave it out for every field"
+    ])
+    expect(Fs.readdirSync(cwd)).toEqual([])
+  })
+
   it("a file it cannot write: one line naming the option, exit 2, before any request", async () => {
     const cwd = dir()
     const intoDirectory = await run(["export", "contacts", "--out", cwd], { env })

@@ -35,12 +35,15 @@ export interface ExportOptions {
   readonly json: boolean
 }
 
-const parseFields = (fields: Option.Option<string>): ReadonlyArray<string> | null =>
+/** `--fields` as a list; given but empty (e.g. an unset shell variable) is a mistake, not "all fields". */
+const parseFields = (fields: Option.Option<string>): Effect.Effect<ReadonlyArray<string> | null, Failure.CliFailure> =>
   Option.match(fields, {
-    onNone: () => null,
+    onNone: () => Effect.succeed(null),
     onSome: (text) => {
       const list = text.split(",").map((field) => field.trim()).filter((field) => field !== "")
-      return list.length === 0 ? null : list
+      return list.length === 0
+        ? Failure.usage("--fields names no field: give dotted paths such as id,email,location.city, or leave it out for every field")
+        : Effect.succeed(list)
     }
   })
 
@@ -93,7 +96,7 @@ export const run = (options: ExportOptions): Effect.Effect<
           : Effect.succeed(Option.some(seconds))
       }
     })
-    const fields = parseFields(options.fields)
+    const fields = yield* parseFields(options.fields)
     const where = yield* searchQuery(options.resource, options.query, since)
     const parallel = Option.getOrElse(options.parallel, () => 1)
     if (parallel < 1) return yield* Failure.usage("--parallel must be 1 or more")
