@@ -110,9 +110,9 @@ export const run = (options: ExportOptions): Effect.Effect<
       ? found.right
       : Resources.filter(found.right, (record) => (Resources.changedAt(record) ?? 0) >= since.value)
     const limit = Option.getOrUndefined(options.limit)
-    const watch = fields === null ? undefined : FieldWatch.make(fields)
+    const watch = FieldWatch.make(fields ?? [])
     // CSV picks its columns from the record; NDJSON and JSON keep only the chosen fields.
-    const shape = fields === null || watch === undefined ? undefined : (record: unknown) => {
+    const shape = fields === null ? undefined : (record: unknown) => {
       watch.observe(record)
       return options.format === "csv" ? record : project(record, fields)
     }
@@ -175,12 +175,12 @@ export const run = (options: ExportOptions): Effect.Effect<
       summary: {
         command: "export", resource: options.resource, records: total, out: options.out, format: options.format,
         resumedFrom: resumedAt, throttled: stats.throttled, rateLimited: stats.rateLimited, retries,
-        ...(watch === undefined ? {} : { unmatchedFields: watch.unmatched() })
+        ...(fields === null ? {} : { unmatchedFields: watch.unmatched() })
       },
       human: [
         `exported ${total} ${options.resource} to ${toStdout ? "stdout" : options.out} (${options.format})` +
           (resumedAt > 0 ? `, resumed after ${resumedAt}` : ""),
-        ...(watch === undefined ? [] : FieldWatch.warning(watch, total - resumedAt))
+        ...FieldWatch.warning(watch, total - resumedAt)
       ]
     }
   }).pipe(Effect.scoped)
