@@ -1,8 +1,10 @@
 /**
  * How much `ArrayBuffer` memory piles up while reading response bodies one after another:
  * through @effect/platform's `HttpClient` (`response.arrayBuffer`, each of its Node
- * clients) against Node's own `fetch` called in an `Effect.tryPromise`. Not part of
- * `npm run bench`; it isolates what sets benchmark 4's peak (README, Performance, 4).
+ * clients) against Node's own `fetch` in an `Effect.tryPromise`, reading the body in the
+ * same promise or, as the platform does, in a second effect once the response has passed
+ * through Effect. Not part of `npm run bench`; it isolates what sets benchmark 4's peak
+ * (README, Performance, 4).
  *
  *   npx tsc -b bench && node .tsbuild/bench/body-retention.js [pages]
  *
@@ -18,8 +20,8 @@ import type * as Layer from "effect/Layer"
 import { execFileSync, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
-type Way = "platform-undici" | "platform-node-http" | "platform-fetch" | "fetch"
-const ways: ReadonlyArray<Way> = ["platform-undici", "platform-node-http", "platform-fetch", "fetch"]
+type Way = "platform-undici" | "platform-node-http" | "platform-fetch" | "fetch" | "fetch-two-steps"
+const ways: ReadonlyArray<Way> = ["platform-undici", "platform-node-http", "platform-fetch", "fetch", "fetch-two-steps"]
 
 const server = `
 const http = require("node:http")
@@ -49,7 +51,13 @@ const measure = async (way: Way, baseUrl: string): Promise<number> => {
       }
     })
   if (way === "fetch") {
+    // The response never leaves the promise: only its bytes pass through Effect.
     await Effect.runPromise(fetchPage((url) => Effect.tryPromise(() => fetch(url).then((response) => response.arrayBuffer()))))
+  } else if (way === "fetch-two-steps") {
+    // The response itself passes through Effect, then its body is read in a second effect.
+    await Effect.runPromise(fetchPage((url) =>
+      Effect.flatMap(Effect.tryPromise(() => fetch(url)), (response) => Effect.tryPromise(() => response.arrayBuffer()))
+    ))
   } else {
     const layer: Layer.Layer<HttpClient.HttpClient> = way === "platform-undici"
       ? NodeHttpClient.layerUndici
