@@ -216,6 +216,24 @@ describe("tag and untag", () => {
     expect(parseJsonLine(retry.stdout)).toMatchObject({ matched: 1, failed: 1, failedIdsFile: "failed2.txt" })
   })
 
+  it("--resume with nothing to resume says so and runs the whole job", async () => {
+    const cwd = dir()
+    const exported = await run(["export", "contacts", "--limit", "10", "--out", "ten.ndjson", "--resume"], { env, cwd })
+    expect([exported.code, exported.stderr.trim()]).toEqual([
+      0,
+      "exported 10 contacts to ten.ndjson (ndjson); there was nothing to resume, so it started from the beginning"
+    ])
+    expect(Fs.readFileSync(Path.join(cwd, "ten.ndjson"), "utf8").trim().split("\n")).toHaveLength(10)
+
+    const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "lead" })
+    const tagged = await run(["tag", "contacts", "--tag", "nothing-to-resume", "--query", "role = lead", "--resume", "--journal", "job.journal"], { env, cwd })
+    expect(tagged.code).toBe(0)
+    expect(tagged.stderr).toContain(`matched ${expected.length}, tagged ${expected.length}, already tagged 0, failed 0`)
+    expect(tagged.stderr).toContain("there was nothing to resume (no journal job.journal), so the job started from the beginning")
+    const tagId = await tagIdByName(sandbox.info, "nothing-to-resume")
+    for (const id of expected) expect(await contactTagIds(sandbox.info, id)).toContain(tagId)
+  })
+
   it("Ctrl-C then --resume tags exactly the same contacts as an uninterrupted run", async () => {
     const cwd = dir()
     const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "lead" })

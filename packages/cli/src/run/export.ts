@@ -179,7 +179,7 @@ export const run = (options: ExportOptions): Effect.Effect<
       },
       human: [
         `exported ${total} ${options.resource} to ${toStdout ? "stdout" : options.out} (${options.format})` +
-          (resumedAt > 0 ? `, resumed after ${resumedAt}` : ""),
+          (resumedAt > 0 ? `, resumed after ${resumedAt}` : options.resume ? "; there was nothing to resume, so it started from the beginning" : ""),
         ...FieldWatch.warning(watch, total - resumedAt)
       ]
     }

@@ -240,6 +240,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const selected = Stream.interruptWhen(creates ? Stream.tap(targets, () => tagIdOnce) : targets, Deferred.await(stop))
     const bulk = { id: (target: Target) => target.id, concurrency: options.concurrency }
     if (!options.dryRun && !options.resume) yield* Journal.remove(journalPath)
+    // A --resume that finds no journal (another directory, a finished job) runs from the start; the summary says so.
+    const nothingToResume = options.resume && !options.dryRun && !(yield* Effect.orElseSucceed(fs.exists(journalPath), () => true))
     const outcomes = options.dryRun
       ? Bulk.run(selected, operation, bulk)
       : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: jobKey })
@@ -310,6 +312,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       human: [
         `${action} "${options.tag}" on ${resource}${options.dryRun ? " (dry run, nothing changed)" : ""}: ` +
           `matched ${counts.matched}, ${options.dryRun ? `would be ${verb}` : verb} ${counts.done}, ${already} ${counts.already}, failed ${counts.failed}`,
+        ...(nothingToResume ? [`there was nothing to resume (no journal ${journalPath}), so the job started from the beginning`] : []),
         ...(counts.failed > 0
           ? [
             `failed ids written to ${options.failedFile} (retry with --ids ${options.failedFile})`,
