@@ -12,13 +12,14 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as ExitCode from "./ExitCode.js"
 import { CliFailure, oneLine } from "./internal/cliFailure.js"
+import * as UsageError from "./internal/usageError.js"
 
 export { CliFailure, failed, usage } from "./internal/cliFailure.js"
 
-/** What to print and how to exit. `line` is none when the message was already printed. */
+/** What to print (after `intercom-fx: `) and how to exit. */
 export interface Rendered {
   readonly code: ExitCode.ExitCode
-  readonly line: Option.Option<string>
+  readonly line: string
 }
 
 const queryLine = (error: QueryText.QueryTextError): string => {
@@ -31,24 +32,24 @@ const intercomLine = (error: IntercomError.IntercomError): Rendered => {
     case "Unauthorized":
       return {
         code: ExitCode.auth,
-        line: Option.some(`the workspace rejected the access token (401): check INTERCOM_ACCESS_TOKEN or --token-file (${oneLine(error.message)})`)
+        line: `the workspace rejected the access token (401): check INTERCOM_ACCESS_TOKEN or --token-file (${oneLine(error.message)})`
       }
     case "Forbidden":
       return {
         code: ExitCode.auth,
-        line: Option.some(`the access token lacks permission for this (403): grant the app the needed scope (${oneLine(error.message)})`)
+        line: `the access token lacks permission for this (403): grant the app the needed scope (${oneLine(error.message)})`
       }
     case "TransportError":
       return {
         code: ExitCode.failedItems,
-        line: Option.some(
+        line: 
           error.reachedServer
             ? oneLine(error.message)
             : `${oneLine(error.message)}: check INTERCOM_BASE_URL (or INTERCOM_REGION) and the network`
-        )
+        
       }
     default:
-      return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
+      return { code: ExitCode.failedItems, line: oneLine(error.message) }
   }
 }
 
@@ -70,19 +71,19 @@ const configLine = (error: ConfigError.ConfigError): string => {
   }
 }
 
-const usage2 = (line: string): Rendered => ({ code: ExitCode.usage, line: Option.some(line) })
+const usage2 = (line: string): Rendered => ({ code: ExitCode.usage, line: line })
 
 const isTagged = (u: unknown, tag: string): boolean => Predicate.isTagged(u, tag)
 
 /** Maps one expected error value to its line and exit code. */
 export const renderError = (error: unknown): Rendered => {
-  if (error instanceof CliFailure) return { code: error.code, line: Option.some(oneLine(error.detail)) }
-  if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: Option.none() } // @effect/cli printed it
+  if (error instanceof CliFailure) return { code: error.code, line: oneLine(error.detail) }
+  if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: UsageError.line(error, []) }
   if (IntercomError.isIntercomError(error)) return intercomLine(error)
-  if (error instanceof IntercomConfig.InvalidConfig) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
-  if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: Option.some(`configuration: ${oneLine(configLine(error))}`) }
-  if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: Option.some(queryLine(error)) }
-  if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: Option.some(`invalid --query: ${oneLine(error.detail)}`) }
+  if (error instanceof IntercomConfig.InvalidConfig) return { code: ExitCode.usage, line: oneLine(error.message) }
+  if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: `configuration: ${oneLine(configLine(error))}` }
+  if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: queryLine(error) }
+  if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: `invalid --query: ${oneLine(error.detail)}` }
   if (error instanceof Export.ExportMismatch) {
     return usage2(`${error.journal} belongs to an export with other options: rerun it with the same options, or export without --resume`)
   }
@@ -92,28 +93,28 @@ export const renderError = (error: unknown): Rendered => {
   if (error instanceof Bulk.JournalMismatch) {
     return usage2(`the journal ${error.journal} belongs to another job: rerun that job's exact command, or drop --resume`)
   }
-  if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
-  if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: Option.some(oneLine(error.message)) }
+  if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: oneLine(error.message) }
+  if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: oneLine(error.message) }
   // By tag, not class: importing the sandbox to render an error would double the time to fail.
   if (isTagged(error, "SandboxError")) {
-    return { code: ExitCode.usage, line: Option.some(`sandbox: ${oneLine(error instanceof Error ? error.message : String(error))}`) }
+    return { code: ExitCode.usage, line: `sandbox: ${oneLine(error instanceof Error ? error.message : String(error))}` }
   }
   if (isTagged(error, "SystemError") || isTagged(error, "BadArgument")) {
-    return { code: ExitCode.usage, line: Option.some(oneLine(error instanceof Error ? error.message : String(error))) }
+    return { code: ExitCode.usage, line: oneLine(error instanceof Error ? error.message : String(error)) }
   }
-  if (error instanceof Error) return { code: ExitCode.failedItems, line: Option.some(oneLine(error.message)) }
-  return { code: ExitCode.failedItems, line: Option.some(oneLine(String(error))) }
+  if (error instanceof Error) return { code: ExitCode.failedItems, line: oneLine(error.message) }
+  return { code: ExitCode.failedItems, line: oneLine(String(error)) }
 }
 
 /** Maps the cause a command ended with; interruption wins (exit 4), then the first failure, then defects. */
 export const renderCause = <E>(cause: Cause.Cause<E>): Rendered => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return renderError(failure.value)
-  if (Cause.isInterruptedOnly(cause)) return { code: ExitCode.interrupted, line: Option.some("interrupted") }
+  if (Cause.isInterruptedOnly(cause)) return { code: ExitCode.interrupted, line: "interrupted" }
   const defect = Cause.dieOption(cause)
   const detail = Option.match(defect, {
     onNone: () => "unexpected failure",
     onSome: (value) => (value instanceof Error ? value.message : String(value))
   })
-  return { code: ExitCode.failedItems, line: Option.some(`internal error: ${oneLine(detail)}`) }
+  return { code: ExitCode.failedItems, line: `internal error: ${oneLine(detail)}` }
 }

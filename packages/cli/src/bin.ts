@@ -18,6 +18,7 @@ import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
 import { CliFailure, oneLine } from "./internal/cliFailure.js"
 import { withPlainOutput } from "./internal/plainConsole.js"
+import * as UsageError from "./internal/usageError.js"
 import { Shutdown } from "./Shutdown.js"
 
 /** Set by a command whose normal end is Ctrl-C. */
@@ -27,26 +28,23 @@ const interruptIsNormalEnd = Ref.unsafeMake(false)
 const render = (cause: Cause.Cause<unknown>) => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure) && failure.value instanceof CliFailure) {
-    return Effect.succeed({ code: failure.value.code, line: Option.some(oneLine(failure.value.detail)) })
+    return Effect.succeed({ code: failure.value.code, line: oneLine(failure.value.detail) })
   }
   if (Option.isSome(failure) && ValidationError.isValidationError(failure.value)) {
-    return Effect.succeed({ code: ExitCode.usage, line: Option.none<string>() }) // @effect/cli printed it
+    return Effect.succeed({ code: ExitCode.usage, line: UsageError.line(failure.value, process.argv.slice(2)) })
   }
   return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
 }
 
-const main: Effect.Effect<number, never> = withPlainOutput(Effect.suspend(() => Cli.run(process.argv))).pipe(
+const main: Effect.Effect<number, never> = withPlainOutput(UsageError.silenced(Effect.suspend(() => Cli.run(process.argv)))).pipe(
   Effect.as(ExitCode.done),
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
     return Effect.flatMap(render(cause), (rendered) =>
-      Effect.as(
-        Option.match(rendered.line, {
-          onNone: () => Effect.void,
-          onSome: (line) => Effect.sync(() => void process.stderr.write(`intercom-fx: ${line}\n`))
-        }),
-        rendered.code
-      ))
+      Effect.sync(() => {
+        process.stderr.write(`intercom-fx: ${rendered.line}\n`)
+        return rendered.code
+      }))
   }),
   Effect.provideService(Shutdown, { interruptIsNormalEnd: Ref.set(interruptIsNormalEnd, true) }),
   // Logs (retries, warnings) go to stderr: stdout carries the data (`export --out -`).

@@ -506,14 +506,14 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "bad query on tag", args: ["tag", "contacts", "--tag", "x", "--query", "emial = y"], mentions: ["invalid --query", "column 1"], fast: true },
   { name: "bad query on untag --dry-run", args: ["untag", "contacts", "--tag", "x", "--dry-run", "--query", "role = "], mentions: ["invalid --query"] },
   // flags and values
-  { name: "unknown flag", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--frobnicate"], mentions: ["frobnicate"] },
-  { name: "--limit not a number", args: ["export", "contacts", "--limit", "abc"], mentions: ["abc"], fast: true },
+  { name: "unknown flag", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--frobnicate"], mentions: ["frobnicate", "see intercom-fx tag --help"] },
+  { name: "--limit not a number", args: ["export", "contacts", "--limit", "abc"], mentions: ['--limit "abc"', "whole number"], fast: true },
   { name: "--limit negative", args: ["export", "contacts", "--limit", "-1"], mentions: ["--limit"] },
   { name: "--parallel 0", args: ["export", "contacts", "--parallel", "0"], mentions: ["--parallel"] },
   { name: "--parallel on a non-searchable resource", args: ["export", "companies", "--parallel", "2"], mentions: ["--parallel"] },
-  { name: "unknown resource", args: ["export", "widgets"], mentions: ["contacts"] },
+  { name: "unknown resource", args: ["export", "widgets"], mentions: ['resource "widgets"', "contacts"], fast: true },
   { name: "--since not a date", args: ["export", "contacts", "--since", "banana"], mentions: ["--since", "YYYY-MM-DD"], fast: true },
-  { name: "--progress value", args: ["export", "contacts", "--progress", "loud"], mentions: ["auto, lines, off"] },
+  { name: "--progress value", args: ["export", "contacts", "--progress", "loud"], mentions: ['--progress "loud"', "auto, lines or off"] },
   { name: "--resume to stdout", args: ["export", "contacts", "--resume"], mentions: ["--resume", "--out"] },
   { name: "notes without --contact", args: ["export", "notes"], mentions: ["--contact"] },
   { name: "empty --tag", args: ["tag", "contacts", "--tag", " ", "--query", "role = lead"], mentions: ["--tag"] },
@@ -573,6 +573,7 @@ export const runBadInput = async (
   const said = lines(result.stderr)
   if (result.code !== 2) problems.push(`exit ${result.code}, expected 2`)
   if (said.length !== 1) problems.push(`${said.length} stderr lines, expected one: ${JSON.stringify(said.slice(0, 4))}`)
+  if (!(said[0] ?? "").startsWith("intercom-fx: ")) problems.push(`the line does not start with "intercom-fx: ": ${JSON.stringify(said[0] ?? "")}`)
   if (hasStackTrace(result.stderr)) problems.push("stack trace on stderr")
   for (const mention of input.mentions) if (!result.stderr.includes(mention)) problems.push(`stderr does not mention ${JSON.stringify(mention)}: ${JSON.stringify(said[0] ?? "")}`)
   if (result.stdout.trim() !== "") problems.push(`stdout not empty: ${JSON.stringify(result.stdout.slice(0, 80))}`)

@@ -11,11 +11,12 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ExitCode from "../ExitCode.js"
-import { type Exportable, exportable, progress, workspace } from "../internal/options.js"
+import * as NamedValues from "../internal/namedValues.js"
+import { exportable, progress, workspace } from "../internal/options.js"
 import * as Report from "../Report.js"
 
 export const options = {
-  resource: Args.choice(exportable.map((name) => [name, name] as [string, Exportable]), { name: "resource" }).pipe(
+  resource: NamedValues.choiceArg("resource", exportable).pipe(
     Args.withDescription(`What to export: ${exportable.join(", ")}.`)
   ),
   query: Options.text("query").pipe(
@@ -27,7 +28,7 @@ export const options = {
     Options.withDescription("Only records updated on or after this day (YYYY-MM-DD, ISO time or UNIX seconds)."),
     Options.optional
   ),
-  format: Options.choice("format", ["ndjson", "csv", "json"]).pipe(
+  format: NamedValues.choice("format", ["ndjson", "csv", "json"]).pipe(
     Options.withAlias("f"),
     Options.withDescription("Output format."),
     Options.withDefault("ndjson" as const)
@@ -41,8 +42,8 @@ export const options = {
     Options.withDescription("Output file, or - for stdout. A file is written atomically and can be resumed."),
     Options.withDefault("-")
   ),
-  limit: Options.integer("limit").pipe(Options.withDescription("Stop after N records."), Options.optional),
-  parallel: Options.integer("parallel").pipe(
+  limit: NamedValues.integer("limit").pipe(Options.withDescription("Stop after N records."), Options.optional),
+  parallel: NamedValues.integer("parallel").pipe(
     Options.withDescription("Partitioned search: N concurrent searches over disjoint created_at ranges (contacts, conversations, tickets)."),
     Options.optional
   ),

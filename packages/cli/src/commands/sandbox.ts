@@ -9,15 +9,16 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Sandbox } from "@intercom-fx/sandbox"
 import { describe } from "../internal/help.js"
+import * as NamedValues from "../internal/namedValues.js"
 
 /** The sandbox's own defaults (`Sandbox.defaults`), repeated here so `--help` need not load it. */
 export const defaults = { host: "127.0.0.1", token: "sandbox-token", contacts: 5000, seed: 42, rateLimit: 1667 } as const
 
 const count = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withDescription(description), Options.optional)
+  NamedValues.integer(name).pipe(Options.withDescription(description), Options.optional)
 
 export const options = {
-  port: Options.integer("port").pipe(Options.withDescription("Port to listen on (0: any free port)."), Options.withDefault(0)),
+  port: NamedValues.integer("port").pipe(Options.withDescription("Port to listen on (0: any free port)."), Options.withDefault(0)),
   host: Options.text("host").pipe(Options.withDescription("Interface to listen on."), Options.withDefault(defaults.host)),
   token: Options.text("token").pipe(
     Options.withDescription("The bearer token the sandbox accepts."),

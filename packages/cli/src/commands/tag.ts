@@ -12,13 +12,14 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Failure from "../internal/cliFailure.js"
 import { describe } from "../internal/help.js"
-import { progress, type Taggable, taggable, workspace } from "../internal/options.js"
+import * as NamedValues from "../internal/namedValues.js"
+import { progress, taggable, workspace } from "../internal/options.js"
 import * as Report from "../Report.js"
 
 export type Action = "tag" | "untag"
 
 const options = {
-  resource: Args.choice(taggable.map((name) => [name, name] as [string, Taggable]), { name: "resource" }),
+  resource: NamedValues.choiceArg("resource", taggable).pipe(Args.withDescription(`What to change: ${taggable.join(", ")}.`)),
   tag: Options.text("tag").pipe(Options.withAlias("t"), Options.withDescription("The tag's name.")),
   query: Options.text("query").pipe(
     Options.withAlias("q"),
@@ -30,7 +31,7 @@ const options = {
     Options.optional
   ),
   dryRun: Options.boolean("dry-run").pipe(Options.withDescription("Report what would change; change nothing (not even create the tag).")),
-  concurrency: Options.integer("concurrency").pipe(
+  concurrency: NamedValues.integer("concurrency").pipe(
     Options.withAlias("c"),
     Options.withDescription("Requests in flight at once (all share the rate-limit budget)."),
     Options.withDefault(8)

@@ -5,6 +5,7 @@
  */
 import * as Options from "@effect/cli/Options"
 import type * as Option from "effect/Option"
+import * as NamedValues from "./namedValues.js"
 
 export const exportable = [
   "contacts",
@@ -46,7 +47,7 @@ export const workspace = Options.all({
 
 export type ProgressMode = "auto" | "lines" | "off"
 
-export const progress = Options.choice("progress", ["auto", "lines", "off"]).pipe(
+export const progress = NamedValues.choice("progress", ["auto", "lines", "off"]).pipe(
   Options.withDescription("Progress on stderr: auto (only when stderr is a terminal), lines (one line per step), off."),
   Options.withDefault("auto" as const)
 )

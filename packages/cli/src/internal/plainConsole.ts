@@ -12,9 +12,11 @@ import * as Effect from "effect/Effect"
 // CSI sequences: ESC [ parameters, intermediates, final byte (colours, bold, cursor moves).
 const escapes = /\x1b\[[0-?]*[ -/]*[@-~]/g
 
+/** `text` without terminal styling. */
+export const withoutEscapes = (text: string): string => text.replace(escapes, "")
 
 const plain = (args: ReadonlyArray<unknown>): Array<unknown> =>
-  args.map((arg) => (typeof arg === "string" ? arg.replace(escapes, "") : arg))
+  args.map((arg) => (typeof arg === "string" ? withoutEscapes(arg) : arg))
 
 /** The console in use, minus escapes on whichever of stdout and stderr wants plain text. */
 const plainer = (console: Console.Console, noColor: boolean): Console.Console => {
