@@ -31,6 +31,7 @@ import { SearchFields } from "@intercom-fx/core"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Schema from "effect/Schema"
+import { closestName } from "./internal/closestName.js"
 import type { contactFieldTypes, conversationFieldTypes, ticketFieldTypes } from "./internal/searchFieldTypes.js"
 
 export type Resource = SearchFields.Resource
@@ -323,6 +324,14 @@ const isList = (value: FilterValue): value is ReadonlyArray<Scalar | Date> => Ar
 const show = (value: unknown): string =>
   value instanceof Date ? value.toISOString() : typeof value === "string" ? JSON.stringify(value) : String(value)
 
+/** What an unknown field probably meant: a near spelling, or the same name as a custom attribute. */
+const unknownFieldHint = (resource: Resource, field: string): string => {
+  const near = closestName(field, SearchFields.fields(resource).keys())
+  if (near !== undefined) return ` (did you mean ${near}?)`
+  const family = SearchFields.fieldPatterns[resource][0]
+  return family !== undefined && !field.includes(".") ? ` (a custom attribute is ${family.prefix}${field})` : ""
+}
+
 /**
  * Validates one filter against a resource's field table and converts its value to what
  * the API expects (dates to UNIX seconds).
@@ -331,7 +340,7 @@ export const checkFilter = (resource: Resource, filter: Filter): Either.Either<S
   const { field, operator } = filter
   const spec = SearchFields.fieldSpec(resource, field)
   if (!spec) {
-    return Either.left({ reason: "UnknownField", part: "field", detail: `${field} is not a searchable ${resource} field` })
+    return Either.left({ reason: "UnknownField", part: "field", detail: `${field} is not a searchable ${resource} field${unknownFieldHint(resource, field)}` })
   }
   if (!SearchFields.isOperator(operator)) {
     return Either.left({ reason: "OperatorNotAllowed", part: "operator", detail: `${String(operator)} is not an operator` })

@@ -75,6 +75,22 @@ describe("Search.compile", () => {
     })
   }
 
+  it("an unknown field's message names what it probably meant", () => {
+    const message = (resource: Search.Resource, field: string) => {
+      const result = Search.compile(Search.where(field, "=", "x"), resource)
+      return Either.isLeft(result) ? result.left.message : "accepted"
+    }
+    expect(message("contacts", "emial")).toContain("(did you mean email?)") // swapped letters
+    expect(message("contacts", "emale")).toContain("(did you mean email?)")
+    expect(message("contacts", "locaton.city")).toContain("(did you mean location.city?)")
+    expect(message("conversations", "stat")).toContain("(did you mean state?)")
+    expect(message("contacts", "plan")).toContain("(a custom attribute is custom_attributes.plan)")
+    expect(message("tickets", "priority")).toContain("(a custom attribute is ticket_attribute.priority)")
+    // Nothing close, and no custom attributes on conversations: no hint rather than a wrong one.
+    expect(message("conversations", "role")).toMatch(/role is not a searchable conversations field$/)
+    expect(message("contacts", "location.planet")).toMatch(/field$/)
+  })
+
   it("15 filters in a group and 2 levels are fine; same-operator nesting flattens", () => {
     const wide = Search.or(...Array.from({ length: 15 }, (_, i) => Search.where("name", "=", `n${i}`)))
     expect(Either.isRight(Search.compile(wide, "contacts"))).toBe(true)
