@@ -30,7 +30,7 @@ export const options = {
   ),
   format: NamedValues.choice("format", ["ndjson", "csv", "json"]).pipe(
     Options.withAlias("f"),
-    Options.withDescription("Output format."),
+    Options.withDescription("Output format: ndjson (one JSON object per line), csv or json (one array)."),
     Options.withDefault("ndjson" as const)
   ),
   fields: Options.text("fields").pipe(
