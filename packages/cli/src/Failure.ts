@@ -42,11 +42,9 @@ const intercomLine = (error: IntercomError.IntercomError): Rendered => {
     case "TransportError":
       return {
         code: ExitCode.failedItems,
-        line: 
-          error.reachedServer
-            ? oneLine(error.message)
-            : `${oneLine(error.message)}: check INTERCOM_BASE_URL (or INTERCOM_REGION) and the network`
-        
+        line: error.reachedServer
+          ? oneLine(error.message)
+          : `${oneLine(error.message)}: check INTERCOM_BASE_URL (or INTERCOM_REGION) and the network`
       }
     default:
       return { code: ExitCode.failedItems, line: oneLine(error.message) }
@@ -71,7 +69,7 @@ const configLine = (error: ConfigError.ConfigError): string => {
   }
 }
 
-const usage2 = (line: string): Rendered => ({ code: ExitCode.usage, line: line })
+const usage2 = (line: string): Rendered => ({ code: ExitCode.usage, line })
 
 const isTagged = (u: unknown, tag: string): boolean => Predicate.isTagged(u, tag)
 
