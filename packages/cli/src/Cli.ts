@@ -6,6 +6,7 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
 import * as DemoCommand from "./commands/demo.js"
 import * as ExportCommand from "./commands/export.js"
 import * as RequestCommand from "./commands/request.js"
@@ -39,6 +40,9 @@ export const root = Command.make("intercom-fx", {}, () =>
       DemoCommand.command
     ])
   )
+
+/** The subcommands' names. */
+export const commandNames: ReadonlyArray<string> = Array.from(HashMap.keys(Command.getSubcommands(root)))
 
 /** Parses `argv` (as `process.argv`: runtime, script, arguments) and runs the command. */
 export const run = Command.run(root, { name: "intercom-fx", version })

@@ -76,7 +76,7 @@ const isTagged = (u: unknown, tag: string): boolean => Predicate.isTagged(u, tag
 /** Maps one expected error value to its line and exit code. */
 export const renderError = (error: unknown): Rendered => {
   if (error instanceof CliFailure) return { code: error.code, line: oneLine(error.detail) }
-  if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: UsageError.line(error, []) }
+  if (ValidationError.isValidationError(error)) return { code: ExitCode.usage, line: UsageError.line(error, [], []) }
   if (IntercomError.isIntercomError(error)) return intercomLine(error)
   if (error instanceof IntercomConfig.InvalidConfig) return { code: ExitCode.usage, line: oneLine(error.message) }
   if (ConfigError.isConfigError(error)) return { code: ExitCode.usage, line: `configuration: ${oneLine(configLine(error))}` }

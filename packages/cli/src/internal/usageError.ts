@@ -11,14 +11,16 @@ import * as Effect from "effect/Effect"
 import { oneLine } from "./cliFailure.js"
 import { withoutEscapes } from "./plainConsole.js"
 
-const commands = ["export", "tag", "untag", "request", "sandbox", "demo"]
-
 /** Runs `effect` without @effect/cli's print of usage errors (its only use of `Console.error`). */
 export const silenced = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Console.consoleWith((console) => Console.withConsole(effect, { ...console, error: () => Effect.void }))
 
-/** The line for a usage error, pointing at the help of the command on the command line. */
-export const line = (error: ValidationError.ValidationError, args: ReadonlyArray<string>): string => {
+/** The line for a usage error, pointing at the help of the command (one of `commands`) on the command line. */
+export const line = (
+  error: ValidationError.ValidationError,
+  args: ReadonlyArray<string>,
+  commands: ReadonlyArray<string>
+): string => {
   const first = args.find((arg) => !arg.startsWith("-"))
   const command = first !== undefined && commands.includes(first) ? first : undefined
   const what = oneLine(withoutEscapes(HelpDoc.toAnsiText(error.error)))
