@@ -197,20 +197,39 @@ export const toFile: {
     return { path, bytes }
   }))
 
+/** Options of `toStdout`. */
+export interface StdoutOptions<E, R> {
+  /**
+   * Runs after each chunk is written, e.g. to report progress. Use this rather than an
+   * effectful stage before the sink: Effect's stream machinery keeps such a stage's effect,
+   * and the chunk it passes on, reachable long enough for young-generation GCs to promote
+   * the chunk (about 30 MB more peak RSS over 30,000 contacts).
+   */
+  readonly afterWrite?: Effect.Effect<void, E, R>
+}
+
 /**
  * Writes the text to standard output, waiting for each chunk to drain (back-pressure).
  * Like `toFile`, each chunk is encoded into one reused buffer: the write's callback keeps
  * only that buffer, not a page-sized string that young-generation GCs would promote.
  */
-export const toStdout = <E, R>(self: Stream.Stream<string, E, R>): Effect.Effect<void, E, R> =>
-  Effect.suspend(() => {
-    // Each write completes before the next chunk is encoded into the same buffer.
-    const utf8 = Utf8Buffer.make()
-    return Stream.runForEachChunk(self, (chunk) => {
-      const data = utf8.encode(chunk)
-      if (data.length === 0) return Effect.void
-      return Effect.async<void>((resume) => {
-        process.stdout.write(data, () => resume(Effect.void))
+export const toStdout: {
+  <E2 = never, R2 = never>(options: StdoutOptions<E2, R2>): <E, R>(self: Stream.Stream<string, E, R>) => Effect.Effect<void, E | E2, R | R2>
+  <E, R, E2 = never, R2 = never>(self: Stream.Stream<string, E, R>, options?: StdoutOptions<E2, R2>): Effect.Effect<void, E | E2, R | R2>
+} = dual(
+  (args) => Stream.StreamTypeId in Object(args[0]),
+  <E, R, E2 = never, R2 = never>(self: Stream.Stream<string, E, R>, options?: StdoutOptions<E2, R2>): Effect.Effect<void, E | E2, R | R2> =>
+    Effect.suspend(() => {
+      // Each write completes before the next chunk is encoded into the same buffer.
+      const utf8 = Utf8Buffer.make()
+      const after = options?.afterWrite ?? Effect.void
+      return Stream.runForEachChunk(self, (chunk) => {
+        const data = utf8.encode(chunk)
+        if (data.length === 0) return after
+        const written = Effect.async<void>((resume) => {
+          process.stdout.write(data, () => resume(Effect.void))
+        })
+        return Effect.zipRight(written, after)
       })
     })
-  })
+)
