@@ -106,6 +106,16 @@ describe("export", () => {
     }
   })
 
+  // Counted as records pass and reported once their page is written (Sink.toStdout's afterWrite).
+  it("a stdout export reports progress per page written, and the total once", async () => {
+    const result = await run(["export", "contacts", "--format", "json", "--limit", "400", "--progress", "lines"], { env })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toHaveLength(400)
+    const counts = result.stderr.split("\n").filter((line) => line.startsWith("progress:")).map((line) => line.match(/(\d+) items/)?.[1])
+    expect(counts).toEqual(["150", "300", "400"]) // no line for the closing bracket
+    expect(result.stderr).toContain("exported 400 contacts to stdout (json)")
+  })
+
   it("writes every contact as one JSON array", async () => {
     const cwd = dir()
     const result = await run(["export", "contacts", "--format", "json", "--out", "all.json"], { env, cwd })

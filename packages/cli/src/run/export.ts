@@ -6,6 +6,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { type IntercomClient, RateLimit } from "@intercom-fx/core"
 import { Export, type Partition, QueryText, Search, Sink } from "@intercom-fx/streams"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -157,12 +158,22 @@ export const run = (options: ExportOptions): Effect.Effect<
     }).pipe(Effect.flatMap((summary) => Ref.set(written, summary.written)))
 
     const records = limit === 0 ? Stream.empty : Resources.records(source).pipe((all) => (limit === undefined ? all : Stream.take(all, limit)))
+    // Records are counted as they pass and reported once written, by the sink: an effectful
+    // stage here would keep each page reachable long enough to be promoted (see Sink.toStdout).
+    let counted = 0
+    const reportWritten = Effect.suspend(() => {
+      const added = counted
+      counted = 0
+      // A chunk of no records (JSON's closing bracket) is no progress.
+      return added === 0 ? Effect.void : Effect.zipRight(Ref.update(written, (n) => n + added), progress.advance(added))
+    })
     const toStdoutRun = records.pipe(
-      Stream.map((record) => (shape === undefined ? record : shape(record))),
-      Stream.mapChunksEffect((chunk) =>
-        Effect.as(Effect.zipRight(Ref.update(written, (n) => n + chunk.length), progress.advance(chunk.length)), chunk)),
+      Stream.mapChunks((chunk) => {
+        counted += chunk.length
+        return shape === undefined ? chunk : Chunk.map(chunk, shape)
+      }),
       Sink.encode(options.format, csv),
-      Sink.toStdout
+      Sink.toStdout({ afterWrite: reportWritten })
     )
 
     yield* (toStdout ? toStdoutRun : toFile).pipe(Effect.onInterrupt(() => interrupted))
