@@ -8,6 +8,7 @@ import * as IntercomClient from "../src/IntercomClient.js"
 import type * as IntercomConfig from "../src/IntercomConfig.js"
 import * as IntercomError from "../src/IntercomError.js"
 import * as RateLimit from "../src/RateLimit.js"
+import { httpClients } from "./fixtures/httpClients.js"
 import * as RecordingTracer from "./fixtures/RecordingTracer.js"
 import { errorList, layer as scriptedServer, type Scripted, ScriptedServer } from "./fixtures/ScriptedServer.js"
 
@@ -46,16 +47,13 @@ const contactJson = JSON.stringify({ type: "contact", id: "c1", email: "a@exampl
 
 // Retry tests use a one-day timeout so the only short TestClock sleep is the retry wait.
 const clientLayer = (baseUrl: string, options: Partial<IntercomConfig.Options> = {}) =>
-  IntercomClient.layer({ accessToken: TOKEN, baseUrl, timeout: "1 day", ...options }).pipe(
-    Layer.orDie,
-    Layer.provide(NodeHttpClient.layerUndici)
-  )
+  IntercomClient.layer({ accessToken: TOKEN, baseUrl, timeout: "1 day", ...options }).pipe(Layer.orDie)
 
 /** Runs `effect` with a client pointed at the scripted server. */
 const withClient = <A, E>(
   effect: Effect.Effect<A, E, IntercomClient.IntercomClient | RateLimit.RateLimit>,
   options: Partial<IntercomConfig.Options> = {}
-) =>
+): Effect.Effect<A, E, ScriptedServer | HttpClient.HttpClient> =>
   Effect.flatMap(ScriptedServer, (server) => Effect.provide(effect, clientLayer(server.baseUrl, options)))
 
 const getC1 = Effect.flatMap(IntercomClient.IntercomClient, (client) =>
@@ -91,13 +89,16 @@ const nextRetryWake = Effect.gen(function*() {
 const script = (responses: ReadonlyArray<Scripted>, fallback?: Scripted) =>
   Effect.flatMap(ScriptedServer, (server) => server.script(responses, fallback))
 
-// Each test gets its own server and a fresh TestClock.
-const it = Object.assign({}, vitest, {
-  effect: <A, E>(name: string, body: () => Effect.Effect<A, E, ScriptedServer>) =>
-    vitest.effect(name, () => Effect.provide(body(), scriptedServer))
-})
+// Each test gets its own server, HTTP client and a fresh TestClock.
+const itOver = (http: Layer.Layer<HttpClient.HttpClient>) =>
+  Object.assign({}, vitest, {
+    effect: <A, E>(name: string, body: () => Effect.Effect<A, E, ScriptedServer | HttpClient.HttpClient>) =>
+      vitest.effect(name, () => Effect.provide(body(), Layer.merge(scriptedServer, http)))
+  })
 
-describe("IntercomClient", () => {
+describe.each(httpClients)("IntercomClient over %s", (_name, http) => {
+  const it = itOver(http)
+
   it.effect("sends auth, version and JSON headers and decodes the body", () =>
     Effect.gen(function*() {
       const server = yield* ScriptedServer
@@ -196,30 +197,6 @@ describe("IntercomClient", () => {
       expect(yield* withClient(getC1)).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
     }))
 
-  // A page's body must not outlive its parsing on the response object: a cached string
-  // ends in V8's old generation (see `parseJson` in IntercomClient.ts).
-  it.effect("reads a 2xx body as bytes and leaves no text cached on the response", () =>
-    Effect.gen(function*() {
-      const server = yield* ScriptedServer
-      yield* server.script([{ status: 200, body: contactJson }])
-      const seen: Array<HttpClientResponse.HttpClientResponse> = []
-      const recording = Layer.effect(
-        HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (client) =>
-          HttpClient.transformResponse(client, Effect.tap((response) => Effect.sync(() => seen.push(response)))))
-      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const layer = IntercomClient.layer({ accessToken: TOKEN, baseUrl: server.baseUrl, timeout: "1 day" }).pipe(
-        Layer.orDie,
-        Layer.provide(recording)
-      )
-      const contact = yield* Effect.provide(getC1, layer)
-      expect(contact).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
-      expect(seen).toHaveLength(1)
-      // The body was read as bytes, never as text: there is no string to find.
-      const text = yield* Effect.either(seen[0]!.text)
-      expect(text._tag).toBe("Left")
-    }))
-
   it.effect("fails with ResponseDecodeError pointing at the offending field", () =>
     Effect.gen(function*() {
       yield* script([{ status: 200, body: JSON.stringify({ type: "contact", id: "c1", email: 42 }) }])
@@ -239,6 +216,16 @@ describe("IntercomClient", () => {
       const contact = yield* Fiber.join(fiber)
       expect(contact.id).toBe("c1")
       expect((yield* receivedCount) - before).toBe(2)
+    }))
+
+  it.effect("reports a 2xx body whose connection drops halfway as cut short, after reaching the server", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 200, cutAfter: `{"type":"contact","id":"c1"` }])
+      const error = yield* withClient(Effect.flip(getC1), { maxAttempts: 1 })
+      assert(error._tag === "TransportError")
+      expect(error.status).toBe(200)
+      expect(error.reachedServer).toBe(true)
+      expect(error.reason).toContain("cut short")
     }))
 
   it.effect("retries 5xx with exponential back-off proven on the TestClock", () =>
@@ -505,11 +492,36 @@ describe("IntercomClient", () => {
     }))
 })
 
-describe("IntercomClient without a server", () => {
+describe("IntercomClient over @effect/platform-node's undici client", () => {
+  const it = itOver(NodeHttpClient.layerUndici)
+
+  // A page's body must not outlive its parsing on the response object: a cached string
+  // ends in V8's old generation (see `parseJson` in IntercomClient.ts).
+  it.effect("reads a 2xx body as bytes and leaves no text cached on the response", () =>
+    Effect.gen(function*() {
+      const server = yield* ScriptedServer
+      yield* server.script([{ status: 200, body: contactJson }])
+      const seen: Array<HttpClientResponse.HttpClientResponse> = []
+      const recording = Layer.effect(
+        HttpClient.HttpClient,
+        Effect.map(HttpClient.HttpClient, (client) =>
+          HttpClient.transformResponse(client, Effect.tap((response) => Effect.sync(() => seen.push(response)))))
+      )
+      const layer = clientLayer(server.baseUrl).pipe(Layer.provide(recording))
+      const contact = yield* Effect.provide(getC1, layer)
+      expect(contact).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
+      expect(seen).toHaveLength(1)
+      // The body was read as bytes, never as text: there is no string to find.
+      const text = yield* Effect.either(seen[0]!.text)
+      expect(text._tag).toBe("Left")
+    }))
+})
+
+describe.each(httpClients)("IntercomClient over %s, without a server", (_name, http) => {
   vitest.effect("reports a refused connection as a transport failure that never reached the server", () =>
     Effect.gen(function*() {
       // Port 9 (discard) on loopback is closed on this machine and in CI.
-      const error = yield* Effect.flip(getC1).pipe(Effect.provide(clientLayer("http://127.0.0.1:9", { maxAttempts: 1 })))
+      const error = yield* Effect.flip(getC1).pipe(Effect.provide(clientLayer("http://127.0.0.1:9", { maxAttempts: 1 })), Effect.provide(http))
       assert(error._tag === "TransportError")
       expect(error.reachedServer).toBe(false)
       expect(error.reason).toContain("ECONNREFUSED")
@@ -520,7 +532,8 @@ describe("IntercomClient without a server", () => {
       const exit = yield* Effect.exit(
         Effect.flatMap(IntercomClient.IntercomClient, (client) =>
           client.execute(createContact, { body: { email: "x@y.z" } })).pipe(
-            Effect.provide(clientLayer("http://127.0.0.1:9", { maxAttempts: 1 }))
+            Effect.provide(clientLayer("http://127.0.0.1:9", { maxAttempts: 1 })),
+            Effect.provide(http)
           )
       )
       expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Fail")

@@ -1,8 +1,8 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Fiber, Inspectable, Layer, Logger, LogLevel, Schema, TestClock } from "effect"
 import * as Endpoint from "../src/Endpoint.js"
 import * as IntercomClient from "../src/IntercomClient.js"
+import { httpClients } from "./fixtures/httpClients.js"
 import * as RecordingTracer from "./fixtures/RecordingTracer.js"
 import { errorList, layer as scriptedServer, ScriptedServer } from "./fixtures/ScriptedServer.js"
 
@@ -19,7 +19,7 @@ const getContact = Endpoint.make({
 
 const yieldToIo = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
-describe("the access token", () => {
+describe.each(httpClients)("the access token, over %s", (_name, http) => {
   it.effect("appears in no error, log line or span, whatever goes wrong", () =>
     Effect.gen(function*() {
       const server = yield* ScriptedServer
@@ -40,7 +40,7 @@ describe("the access token", () => {
 
       const client = Layer.provide(
         IntercomClient.layer({ accessToken: TOKEN, baseUrl: server.baseUrl, maxAttempts: 2, timeout: "1 day" }),
-        NodeHttpClient.layerUndici
+        http
       )
       const call = Effect.flatMap(IntercomClient.IntercomClient, (c) => c.execute(getContact, { path: { contact_id: "c1" } }))
       const errors = yield* Effect.gen(function*() {
@@ -57,7 +57,7 @@ describe("the access token", () => {
         const refused = yield* Effect.flip(call).pipe(
           Effect.provide(Layer.provide(
             IntercomClient.layer({ accessToken: TOKEN, baseUrl: "http://127.0.0.1:9", maxAttempts: 1 }),
-            NodeHttpClient.layerUndici
+            http
           ))
         )
         failures.push(refused)
