@@ -13,8 +13,9 @@
  * Contacts that already carry the tag are skipped, so a rerun after a failure redoes
  * only what is left.
  */
-import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, Tags } from "@intercom-fx/core"
+import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Bulk, Contacts as ContactStreams, QueryText, type Search, Tags as TagStreams } from "@intercom-fx/streams"
 import { Console, Effect, Layer, Option, Stream } from "effect"
 import * as Workspace from "./workspace.js"
@@ -84,7 +85,7 @@ export const bulkTag = (options: Options) =>
 /** The resource services (`Contacts`, `Tags`, …) over a client configured from Config. */
 export const MainLive = Intercom.layer.pipe(
   Layer.provideMerge(IntercomClient.layerConfig()),
-  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provide(BufferedHttpClient.layer),
   Layer.provideMerge(Workspace.layer({ contacts: 2000 }))
 )
 

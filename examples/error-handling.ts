@@ -15,6 +15,7 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, IntercomConfig } from "@intercom-fx/core"
+import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Clock, Config, Console, Data, Effect, Layer, Option, Redacted } from "effect"
 import * as Workspace from "./workspace.js"
@@ -47,7 +48,7 @@ export const whoAmI = Effect.flatMap(IntercomClient.IntercomClient, (client) => 
 const withToken = (token: string) =>
   IntercomClient.layerWith(
     IntercomConfig.layerConfig(IntercomConfig.config.pipe(Config.map((config) => ({ ...config, accessToken: Redacted.make(token) }))))
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(Layer.provide(BufferedHttpClient.layer))
 
 // ---- RateLimited: don't wait, serve what we have ----
 
@@ -120,7 +121,7 @@ export const program = Effect.gen(function*() {
 /** The resource services over a client configured from Config. */
 export const MainLive = Intercom.layer.pipe(
   Layer.provideMerge(IntercomClient.layerConfig()),
-  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provide(BufferedHttpClient.layer),
   Layer.provideMerge(Workspace.layer({ contacts: 100 }))
 )
 
