@@ -13,9 +13,8 @@
  * Contacts that already carry the tag are skipped, so a rerun after a failure redoes
  * only what is left.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, Tags } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Bulk, Contacts as ContactStreams, QueryText, type Search, Tags as TagStreams } from "@intercom-fx/streams"
 import { Console, Effect, Layer, Option, Stream } from "effect"
 import * as Workspace from "./workspace.js"
@@ -85,7 +84,7 @@ export const bulkTag = (options: Options) =>
 /** The resource services (`Contacts`, `Tags`, …) over a client configured from Config. */
 export const MainLive = Intercom.layer.pipe(
   Layer.provideMerge(IntercomClient.layerConfig()),
-  Layer.provide(BufferedHttpClient.layer),
+  Layer.provide(NodeHttpClient.layerUndici),
   Layer.provideMerge(Workspace.layer({ contacts: 2000 }))
 )
 

@@ -11,9 +11,8 @@
  * "Dormant" here: seen at least once, but not in the last N days. Contacts never seen at
  * all (`last_seen_at` empty) are left alone; they belong to a different campaign.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, Tags } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Bulk, Companies } from "@intercom-fx/streams"
 import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
 import * as Workspace from "./workspace.js"
@@ -66,7 +65,7 @@ export const tagDormantContacts = (options: Options) =>
 /** The resource services over a client configured from Config. */
 export const MainLive = Intercom.layer.pipe(
   Layer.provideMerge(IntercomClient.layerConfig()),
-  Layer.provide(BufferedHttpClient.layer),
+  Layer.provide(NodeHttpClient.layerUndici),
   Layer.provideMerge(Workspace.layer({ contacts: 600 }))
 )
 

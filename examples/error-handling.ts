@@ -15,7 +15,6 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, IntercomConfig } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Clock, Config, Console, Data, Effect, Layer, Option, Redacted } from "effect"
 import * as Workspace from "./workspace.js"
@@ -48,7 +47,7 @@ export const whoAmI = Effect.flatMap(IntercomClient.IntercomClient, (client) => 
 const withToken = (token: string) =>
   IntercomClient.layerWith(
     IntercomConfig.layerConfig(IntercomConfig.config.pipe(Config.map((config) => ({ ...config, accessToken: Redacted.make(token) }))))
-  ).pipe(Layer.provide(BufferedHttpClient.layer))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 // ---- RateLimited: don't wait, serve what we have ----
 
@@ -121,7 +120,7 @@ export const program = Effect.gen(function*() {
 /** The resource services over a client configured from Config. */
 export const MainLive = Intercom.layer.pipe(
   Layer.provideMerge(IntercomClient.layerConfig()),
-  Layer.provide(BufferedHttpClient.layer),
+  Layer.provide(NodeHttpClient.layerUndici),
   Layer.provideMerge(Workspace.layer({ contacts: 100 }))
 )
 

@@ -11,9 +11,8 @@
  * A text query is checked before any request (unknown field, wrong operator: a message
  * with a caret under the bad token). The file appears only once the export is complete.
  */
-import { NodeFileSystem, NodeRuntime } from "@effect/platform-node"
+import { NodeFileSystem, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { IntercomClient } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Contacts, QueryText, Search, Sink } from "@intercom-fx/streams"
 import { Console, Effect, Layer } from "effect"
 import * as Workspace from "./workspace.js"
@@ -42,7 +41,7 @@ export const exportCsv = (options: { readonly out: string; readonly query?: stri
 
 /** Intercom from Config (a local sandbox unless INTERCOM_ACCESS_TOKEN is set), Node's HTTP client and file system. */
 export const MainLive = Layer.mergeAll(
-  IntercomClient.layerConfig().pipe(Layer.provide(BufferedHttpClient.layer)),
+  IntercomClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)),
   NodeFileSystem.layer
 ).pipe(Layer.provideMerge(Workspace.layer({ contacts: 2000 })))
 

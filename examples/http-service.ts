@@ -19,7 +19,6 @@ import { createServer } from "node:http"
 import { FetchHttpClient, HttpClient, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Contacts, Intercom, IntercomClient, IntercomConfig, type IntercomError, Tags } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Contacts as ContactStreams } from "@intercom-fx/streams"
 import { Clock, Config, Console, Duration, Effect, Layer, Schema, Stream } from "effect"
 import * as Workspace from "./workspace.js"
@@ -87,7 +86,7 @@ export const router = HttpRouter.empty.pipe(
 const HttpClientLive = Layer.unwrapEffect(
   Config.literal("undici", "fetch")("HTTP_CLIENT").pipe(
     Config.withDefault("undici" as const),
-    Effect.map((kind) => (kind === "fetch" ? FetchHttpClient.layer : BufferedHttpClient.layer))
+    Effect.map((kind) => (kind === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici))
   )
 )
 

@@ -13,9 +13,8 @@
  * The first run has no watermark and exports everything.
  */
 import { FileSystem } from "@effect/platform"
-import { NodeFileSystem, NodeRuntime } from "@effect/platform-node"
+import { NodeFileSystem, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { IntercomClient } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Contacts, Partition, Sink } from "@intercom-fx/streams"
 import { Console, Effect, Layer, Ref, Schema, Stream } from "effect"
 import * as Workspace from "./workspace.js"
@@ -59,7 +58,7 @@ export const sync = (dir: string) =>
 
 /** Intercom from Config (a local sandbox unless INTERCOM_ACCESS_TOKEN is set), Node's HTTP client and file system. */
 export const MainLive = Layer.mergeAll(
-  IntercomClient.layerConfig().pipe(Layer.provide(BufferedHttpClient.layer)),
+  IntercomClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)),
   NodeFileSystem.layer
 ).pipe(Layer.provideMerge(Workspace.layer({ contacts: 2000 })))
 

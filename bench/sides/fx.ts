@@ -1,14 +1,14 @@
 /**
  * The intercom-fx side: one job per process (see lib/measure.ts), built from the public
- * API exactly as an application would use it: `IntercomClient.layer` over
- * `BufferedHttpClient` (what the README recommends on Node), `Contacts.stream`, `Partition.partitioned`, `Sink`, `Bulk`.
+ * API exactly as an application would use it: `IntercomClient.layer` over the undici
+ * HTTP client, `Contacts.stream`, `Partition.partitioned`, `Sink`, `Bulk`.
  *
  *   node .tsbuild/bench/sides/fx.js '{"job":"list","baseUrl":"…","token":"…","perPage":150}'
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Endpoints, IntercomClient, RateLimit } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Bulk, Contacts, Export, Partition, Sink } from "@intercom-fx/streams"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -46,8 +46,8 @@ const track = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
     }))
 
 const http = p.trackRequests === true
-  ? Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, track)).pipe(Layer.provide(BufferedHttpClient.layer))
-  : BufferedHttpClient.layer
+  ? Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, track)).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  : NodeHttpClient.layerUndici
 
 const client = IntercomClient.layer({ accessToken: p.token, baseUrl: p.baseUrl }).pipe(Layer.provide(http))
 

@@ -5,8 +5,8 @@
  * Builds the `IntercomClient` layer either way. The token stays `Redacted`.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { IntercomClient, IntercomConfig, type RateLimit } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import type { Sandbox } from "@intercom-fx/sandbox"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -80,5 +80,5 @@ export const layer = (
           IntercomConfig.layer({ accessToken: Redacted.make(info.token), baseUrl: info.baseUrl })))
     )
     : Layer.effect(IntercomConfig.IntercomConfig, configFromEnvironment(workspace.tokenFile))
-  return IntercomClient.layerWith(config).pipe(Layer.provide(BufferedHttpClient.layer))
+  return IntercomClient.layerWith(config).pipe(Layer.provide(NodeHttpClient.layerUndici))
 }

@@ -1,7 +1,7 @@
 /** Test wiring: a sandbox on loopback and a real client talking to it over HTTP. */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { IntercomClient, type IntercomConfig, type RateLimit } from "@intercom-fx/core"
-import * as BufferedHttpClient from "@intercom-fx/core/BufferedHttpClient"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Effect, Layer, Tracer } from "effect"
 
@@ -24,7 +24,7 @@ export const sandboxLayer = (
         maxAttempts: client.maxAttempts ?? 8
       }))
   )
-  return Layer.provideMerge(intercom, Layer.merge(Sandbox.layer(options), BufferedHttpClient.layer))
+  return Layer.provideMerge(intercom, Layer.merge(Sandbox.layer(options), NodeHttpClient.layerUndici))
 }
 
 export const idsOf = (items: Iterable<{ readonly [key: string]: unknown }>): Array<string> =>
