@@ -134,50 +134,66 @@ const undiciBody = (body: HttpBody.HttpBody): Effect.Effect<RequestBody> => {
   }
 }
 
+/** Sends the request and reads its whole body, in one promise. */
+const exchange = async (
+  dispatcher: Undici.Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  signal: AbortSignal,
+  body: RequestBody
+): Promise<Exchanged> => {
+  let answer: Undici.Dispatcher.ResponseData
+  try {
+    answer = await dispatcher.request({
+      signal,
+      method: request.method,
+      headers: request.headers,
+      origin: url.origin,
+      path: url.pathname + url.search,
+      body,
+      // Timeouts are the caller's (IntercomClient's watchdog, Effect.timeout, …), as with
+      // @effect/platform-node's client: only an hour-long backstop for the headers.
+      headersTimeout: 60 * 60 * 1000,
+      bodyTimeout: 0
+    })
+  } catch (cause) {
+    return { _tag: "NoResponse", cause }
+  }
+  try {
+    const bytes = await answer.body.arrayBuffer()
+    return { _tag: "Whole", response: new WholeResponse(request, answer.statusCode, answer.headers, bytes) }
+  } catch (cause) {
+    const response = new WholeResponse(request, answer.statusCode, answer.headers, new ArrayBuffer(0))
+    return { _tag: "BodyFailed", response, cause }
+  }
+}
+
+/** The response, or the platform's error for how the exchange failed (as its own clients report it). */
+const outcome = (
+  request: HttpClientRequest.HttpClientRequest,
+  exchanged: Exchanged
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  switch (exchanged._tag) {
+    case "Whole":
+      return Effect.succeed(exchanged.response)
+    case "NoResponse":
+      return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: exchanged.cause }))
+    case "BodyFailed": {
+      const { cause, response } = exchanged
+      return Effect.fail(new HttpClientError.ResponseError({ request, response, reason: "Decode", cause }))
+    }
+  }
+}
+
 /** An `HttpClient` over an undici dispatcher (e.g. an `Agent`). */
 export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.flatMap(undiciBody(request.body), (body) =>
       Effect.flatMap(
-        Effect.promise(async (): Promise<Exchanged> => {
-          let answer: Undici.Dispatcher.ResponseData
-          try {
-            answer = await dispatcher.request({
-              signal,
-              method: request.method,
-              headers: request.headers,
-              origin: url.origin,
-              path: url.pathname + url.search,
-              body,
-              // Timeouts are the caller's (IntercomClient's watchdog, Effect.timeout, …), as
-              // with @effect/platform-node's client: only an hour-long backstop for headers.
-              headersTimeout: 60 * 60 * 1000,
-              bodyTimeout: 0
-            })
-          } catch (cause) {
-            return { _tag: "NoResponse", cause }
-          }
-          try {
-            const bytes = await answer.body.arrayBuffer()
-            return { _tag: "Whole", response: new WholeResponse(request, answer.statusCode, answer.headers, bytes) }
-          } catch (cause) {
-            const response = new WholeResponse(request, answer.statusCode, answer.headers, new ArrayBuffer(0))
-            return { _tag: "BodyFailed", response, cause }
-          }
-        }),
-        (exchanged): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-          switch (exchanged._tag) {
-            case "Whole":
-              return Effect.succeed(exchanged.response)
-            case "NoResponse":
-              return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: exchanged.cause }))
-            case "BodyFailed":
-              return Effect.fail(
-                new HttpClientError.ResponseError({ request, response: exchanged.response, reason: "Decode", cause: exchanged.cause })
-              )
-          }
-        }
-      )))
+        Effect.promise(() => exchange(dispatcher, request, url, signal, body)),
+        (exchanged) => outcome(request, exchanged)
+      ))
+  )
 
 /** The client over an undici `Agent` of its own, closed with the layer. */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
