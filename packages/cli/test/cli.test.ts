@@ -80,17 +80,27 @@ describe("export", () => {
     for (const line of lines) expect(line).toMatchObject({ id: expect.any(String), emial: null })
     const warnings = toStdout.stderr.split("\n").filter((line) => line.startsWith("warning:"))
     expect(warnings).toEqual([
-      "warning: --fields emial: no exported record has this field (written as null); check the spelling, nested fields are dotted paths such as location.city"
+      "warning: --fields emial: no exported record has this field (written as null); did you mean email?"
     ])
 
     const cwd = dir()
-    const toFile = await run(["export", "contacts", "--format", "csv", "--fields", "id,emial,nme", "--out", "c.csv", "--json"], { env, cwd })
+    const toFile = await run(["export", "contacts", "--format", "csv", "--fields", "id,emial,nme,zzz", "--out", "c.csv", "--json"], { env, cwd })
     expect(toFile.code).toBe(0)
-    expect(parseJsonLine(toFile.stdout)).toMatchObject({ command: "export", records: 600, unmatchedFields: ["emial", "nme"] })
+    expect(parseJsonLine(toFile.stdout)).toMatchObject({
+      command: "export",
+      records: 600,
+      unmatchedFields: ["emial", "nme", "zzz"],
+      fieldSuggestions: { emial: "email", nme: "name" }
+    })
     const rows = Fs.readFileSync(Path.join(cwd, "c.csv"), "utf8").trim().split("\r\n")
-    expect(rows[0]).toBe("id,emial,nme")
+    expect(rows[0]).toBe("id,emial,nme,zzz")
     expect(rows).toHaveLength(601)
-    for (const row of rows.slice(1)) expect(row).toMatch(/^[^,]+,,$/)
+    for (const row of rows.slice(1)) expect(row).toMatch(/^[^,]+,,,$/)
+
+    const several = await run(["export", "contacts", "--limit", "2", "--fields", "id,emial,nme,zzz"], { env })
+    expect(several.stderr.split("\n").filter((line) => line.startsWith("warning:"))).toEqual([
+      "warning: --fields emial, nme, zzz: no exported record has these fields (written as null); did you mean email (for emial), name (for nme)?"
+    ])
   })
 
   // Both encode each page into one reused buffer; stdout must carry every page, in order.

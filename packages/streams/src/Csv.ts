@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { closestName } from "./internal/closestName.js"
 
 /** Reads a dotted path (`location.city`) from a record; a key containing dots wins over descent. */
 export const readPath = (record: unknown, path: string): unknown => {
@@ -28,6 +29,27 @@ export const readPath = (record: unknown, path: string): unknown => {
   }
   return undefined
 }
+
+/**
+ * The dotted paths `readPath` finds in a record: every property, and those of nested
+ * objects (an array is a value, not descended into).
+ */
+export const paths = (record: unknown): ReadonlyArray<string> => {
+  const found: Array<string> = []
+  const walk = (value: unknown, prefix: string): void => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return
+    for (const [key, child] of Object.entries(value)) {
+      const path = prefix === "" ? key : `${prefix}.${key}`
+      found.push(path)
+      walk(child, path)
+    }
+  }
+  walk(record, "")
+  return found
+}
+
+/** The path of `record` that a misspelt `path` most likely meant (`emial` → `email`), if one is close enough. */
+export const closestPath = (path: string, record: unknown): string | undefined => closestName(path, paths(record))
 
 const FORMULA_START = /^[=+\-@\t\r]/
 

@@ -34,6 +34,16 @@ describe("CSV", () => {
     expect(Csv.cell("=1+1")).toBe("'=1+1")
   })
 
+  it("paths: every dotted path readPath finds, and the one a misspelt path meant", () => {
+    const record = { id: "1", email: null, location: { city: "Berlin", country: "DE" }, tags: { data: [{ id: "7" }] } }
+    expect(Csv.paths(record)).toEqual(["id", "email", "location", "location.city", "location.country", "tags", "tags.data"])
+    for (const path of Csv.paths(record)) expect(path === "email" || Csv.readPath(record, path) !== undefined).toBe(true)
+    expect(Csv.closestPath("emial", record)).toBe("email")
+    expect(Csv.closestPath("locaton.city", record)).toBe("location.city")
+    expect(Csv.closestPath("tags.data.id", record)).toBeUndefined()
+    expect(Csv.closestPath("plan", record)).toBeUndefined()
+  })
+
   it("empty export with chosen columns still has its header; default columns from the first record", () => {
     expect(Chunk.join(Effect.runSync(Stream.runCollect(Sink.csv(Stream.empty, { columns: ["id"] }))), "")).toBe("id\r\n")
     expect(Chunk.join(Effect.runSync(Stream.runCollect(Sink.csv(Stream.make({ a: 1, b: "x" })))), "")).toBe("a,b\r\n1,x\r\n")

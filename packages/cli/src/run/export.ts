@@ -186,7 +186,7 @@ export const run = (options: ExportOptions): Effect.Effect<
       summary: {
         command: "export", resource: options.resource, records: total, out: options.out, format: options.format,
         resumedFrom: resumedAt, throttled: stats.throttled, rateLimited: stats.rateLimited, retries,
-        ...(fields === null ? {} : { unmatchedFields: watch.unmatched() })
+        ...(fields === null ? {} : { unmatchedFields: watch.unmatched(), fieldSuggestions: FieldWatch.suggestions(watch) })
       },
       human: [
         `exported ${total} ${options.resource} to ${toStdout ? "stdout" : options.out} (${options.format})` +
