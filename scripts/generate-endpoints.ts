@@ -96,6 +96,20 @@ const isReadOnlyPost = (method: string, route: string) =>
  */
 const ADVANCING_GETS: ReadonlySet<string> = new Set(["scrollOverAllCompanies"])
 
+/**
+ * POSTs that only set state, so repeating one after a failure leaves the workspace as one
+ * success would: attaching a tag, a company or a subscription type to a contact, a tag to
+ * a conversation or a ticket, and creating a tag by name (an existing name returns that tag).
+ */
+const STATE_SETTING_POSTS: ReadonlySet<string> = new Set([
+  "attachTagToContact",
+  "attachTagToConversation",
+  "attachTagToTicket",
+  "attachContactToACompany",
+  "attachSubscriptionTypeToContact",
+  "createTag"
+])
+
 /** Operations whose response is a file, not JSON (the spec declares no content for them). */
 const BYTES_RESPONSES: ReadonlySet<string> = new Set(["downloadDataExport"])
 
@@ -623,7 +637,7 @@ const endpointsFile = (spec: Spec, names: Names, ops: ReadonlyArray<Op>, service
       if (op.body) lines.push(`body: ${writer.emit(op.body, "request", ind, true)}`)
       if (BYTES_RESPONSES.has(op.operationId)) lines.push(`success: Schema.Uint8ArrayFromSelf`, `responseKind: "bytes"`)
       else lines.push(`success: ${op.success ? writer.emit(op.success, "response", ind, true) : "Schema.Void"}`)
-      if (isReadOnlyPost(op.method, op.route)) lines.push("idempotent: true")
+      if (isReadOnlyPost(op.method, op.route) || STATE_SETTING_POSTS.has(op.operationId)) lines.push("idempotent: true")
       if (ADVANCING_GETS.has(op.operationId)) lines.push("idempotent: false")
       return `  /** ${op.summary} */\n  ${op.name}: Endpoint.make({\n${lines.map((l) => `${ind}${l}`).join(",\n")}\n  })`
     })

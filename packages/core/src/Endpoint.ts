@@ -76,6 +76,9 @@ const lazy = <A>(f: () => A): () => A => {
 
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"])
 
+/** Whether requests with this method are safe to repeat by default (GET, PUT, DELETE; not POST or PATCH). */
+export const isIdempotentMethod = (method: HttpMethod): boolean => IDEMPOTENT_METHODS.has(method)
+
 const toQueryPairs = (encoded: unknown): ReadonlyArray<readonly [string, string]> => {
   const pairs: Array<readonly [string, string]> = []
   if (encoded === null || typeof encoded !== "object") return pairs
@@ -132,7 +135,7 @@ export const make = <
     method: options.method,
     path: options.path,
     pathParams: options.pathParams ?? [],
-    idempotent: options.idempotent ?? IDEMPOTENT_METHODS.has(options.method),
+    idempotent: options.idempotent ?? isIdempotentMethod(options.method),
     responseKind: options.responseKind ?? "json",
     schemas: { query, body, success },
     encodeQuery: (value) =>

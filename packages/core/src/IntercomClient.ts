@@ -16,7 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
-import { buildPath, type Endpoint, type HttpMethod, type Input } from "./Endpoint.js"
+import { buildPath, type Endpoint, type HttpMethod, type Input, isIdempotentMethod } from "./Endpoint.js"
 import * as IntercomConfig from "./IntercomConfig.js"
 import * as IntercomError from "./IntercomError.js"
 import * as Errors from "./internal/responseError.js"
@@ -296,7 +296,7 @@ export const make: Effect.Effect<
         pathTemplate: url.pathname,
         urlParams: [...url.searchParams.entries()],
         body: raw.body,
-        idempotent: raw.idempotent ?? raw.method !== "POST",
+        idempotent: raw.idempotent ?? isIdempotentMethod(raw.method),
         responseKind: "json"
       },
       options

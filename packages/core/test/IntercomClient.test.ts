@@ -4,6 +4,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it as vitest } from "@effect/vitest"
 import { Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Schema, TestClock } from "effect"
 import * as Endpoint from "../src/Endpoint.js"
+import * as Endpoints from "../src/generated/endpoints.js"
 import * as IntercomClient from "../src/IntercomClient.js"
 import type * as IntercomConfig from "../src/IntercomConfig.js"
 import * as IntercomError from "../src/IntercomError.js"
@@ -330,6 +331,30 @@ describe.each(httpClients)("IntercomClient over %s", (_name, http) => {
       yield* TestClock.adjust("1 minute")
       expect((yield* Fiber.join(fiber)).id).toBe("c1")
       expect((yield* receivedCount) - before).toBe(2)
+    }))
+
+  it.effect("retries attaching a tag after a 500: the generated endpoint only sets state", () =>
+    Effect.gen(function*() {
+      const tagJson = JSON.stringify({ type: "tag", id: "t1", name: "vip" })
+      yield* script([{ status: 500, body: errorList("server_error", "boom") }, { status: 200, body: tagJson }])
+      const before = yield* receivedCount
+      const fiber = yield* Effect.fork(withClient(Effect.flatMap(IntercomClient.IntercomClient, (client) =>
+        client.execute(Endpoints.Contacts.attachTag, { path: { contact_id: "c1" }, body: { id: "t1" } }))))
+      yield* awaitRetryWait(before + 1)
+      yield* TestClock.adjust("1 minute")
+      expect((yield* Fiber.join(fiber)).id).toBe("t1")
+      expect((yield* receivedCount) - before).toBe(2)
+    }))
+
+  it.effect("raw requests are retried by method as endpoints are: not a PATCH after a 500", () =>
+    Effect.gen(function*() {
+      yield* script([{ status: 500, body: errorList("server_error", "boom") }, { status: 200, body: contactJson }])
+      const before = yield* receivedCount
+      const error = yield* withClient(Effect.flatMap(IntercomClient.IntercomClient, (client) =>
+        Effect.flip(client.request({ method: "PATCH", path: "/contacts/c1", body: { name: "x" } }))))
+      expect(error._tag).toBe("ServerError")
+      expect((yield* receivedCount) - before).toBe(1)
+      yield* script([])
     }))
 
   it.effect("does not retry a non-idempotent POST whose connection dropped after sending", () =>

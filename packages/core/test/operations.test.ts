@@ -22,13 +22,20 @@ describe("Operations", () => {
     }
   })
 
-  it("marks GET/PUT/DELETE and read-only POSTs (searches, /companies/list) idempotent, other POSTs and the scroll not", () => {
+  it("marks GET/PUT/DELETE, read-only POSTs and state-setting POSTs idempotent, other POSTs, PATCH and the scroll not", () => {
+    // POSTs whose repeat leaves the workspace as one success would.
+    const setsState = new Set([
+      "contacts.attachTag", "conversations.attachTag", "tickets.attachTag",
+      "contacts.attachCompany", "contacts.attachSubscription", "tags.create"
+    ])
     for (const op of Operations) {
       const readOnly = op.method === "POST" && (op.path.endsWith("/search") || op.path === "/companies/list")
       // Each scroll request advances the server's cursor: repeating one could skip a page.
       const advancing = op.path === "/companies/scroll"
-      expect([op.name, op.endpoint.idempotent]).toEqual([op.name, !advancing && (op.method !== "POST" || readOnly)])
+      const safe = ["GET", "PUT", "DELETE"].includes(op.method) || readOnly || setsState.has(op.name)
+      expect([op.name, op.endpoint.idempotent]).toEqual([op.name, !advancing && safe])
     }
+    expect(Operations.filter((op) => setsState.has(op.name))).toHaveLength(setsState.size)
     expect(Operations.filter((op) => op.endpoint.responseKind === "bytes").map((op) => op.name)).toEqual([
       "dataExport.download"
     ])

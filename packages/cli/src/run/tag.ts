@@ -181,9 +181,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const companies = yield* Companies
     const conversations = yield* Conversations
     const tickets = yield* Tickets
-    // Tagging is safe to repeat, so its POSTs are retried like GETs.
-    const repeatable = { idempotent: true }
-
+    // Tagging only sets state: core marks these POSTs idempotent, so they are retried like GETs.
     const fetch = (id: string): Effect.Effect<unknown, IntercomError.IntercomError> => {
       switch (resource) {
         case "contacts":
@@ -200,18 +198,15 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const write = (id: string, tag: string): Effect.Effect<unknown, IntercomError.IntercomError> => {
       switch (resource) {
         case "contacts":
-          return action === "tag" ? contacts.attachTag(id, { id: tag }, repeatable) : contacts.detachTag(id, tag)
+          return action === "tag" ? contacts.attachTag(id, { id: tag }) : contacts.detachTag(id, tag)
         case "conversations":
           return action === "tag"
-            ? conversations.attachTag(id, { id: tag, admin_id }, repeatable)
+            ? conversations.attachTag(id, { id: tag, admin_id })
             : conversations.detachTag(id, tag, { admin_id })
         case "tickets":
-          return action === "tag" ? tickets.attachTag(id, { id: tag, admin_id }, repeatable) : tickets.detachTag(id, tag, { admin_id })
+          return action === "tag" ? tickets.attachTag(id, { id: tag, admin_id }) : tickets.detachTag(id, tag, { admin_id })
         case "companies":
-          return tagsApi.create(
-            { name: options.tag, companies: [action === "tag" ? { id } : { id, untag: true }] },
-            repeatable
-          )
+          return tagsApi.create({ name: options.tag, companies: [action === "tag" ? { id } : { id, untag: true }] })
       }
     }
 

@@ -246,7 +246,8 @@ export const Contacts = {
     body: Schema.Struct({
       id: Schema.String
     }),
-    success: Schemas.Company
+    success: Schemas.Company,
+    idempotent: true
   }),
   /** List attached companies for contact */
   listCompanies: Endpoint.make({
@@ -322,7 +323,8 @@ export const Contacts = {
       id: Schema.String,
       consent_type: Schema.String
     }),
-    success: Schemas.SubscriptionType
+    success: Schemas.SubscriptionType,
+    idempotent: true
   }),
   /** Remove subscription from a contact */
   detachSubscription: Endpoint.make({
@@ -352,7 +354,8 @@ export const Contacts = {
     body: Schema.Struct({
       id: Schema.String
     }),
-    success: Schemas.Tag
+    success: Schemas.Tag,
+    idempotent: true
   }),
   /** Remove tag from a contact */
   detachTag: Endpoint.make({
@@ -463,7 +466,8 @@ export const Conversations = {
       id: Schema.String,
       admin_id: Schema.String
     }),
-    success: Schemas.Tag
+    success: Schemas.Tag,
+    idempotent: true
   }),
   /** Remove tag from a conversation */
   detachTag: Endpoint.make({
@@ -982,7 +986,8 @@ export const Tags = {
       Schemas.UntagCompanyRequest,
       Schemas.TagMultipleUsersRequest
     ),
-    success: Schemas.TagBasic
+    success: Schemas.TagBasic,
+    idempotent: true
   }),
   /** Find a specific tag */
   get: Endpoint.make({
@@ -1108,7 +1113,8 @@ export const Tickets = {
       id: Schema.String,
       admin_id: Schema.String
     }),
-    success: Schemas.Tag
+    success: Schemas.Tag,
+    idempotent: true
   }),
   /** Remove tag from a ticket */
   detachTag: Endpoint.make({
