@@ -28,7 +28,7 @@ import * as Stream from "effect/Stream"
 import type { Exportable } from "./internal/options.js"
 import { numberAt } from "./internal/json.js"
 
-export { type Exportable, exportable, searchable, type Taggable, taggable } from "./internal/options.js"
+export { type Exportable, exportable, searchable, type Taggable, taggable, undated } from "./internal/options.js"
 
 export type SourceError =
   | IntercomError.IntercomError

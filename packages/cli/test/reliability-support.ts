@@ -513,6 +513,7 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--parallel on a non-searchable resource", args: ["export", "companies", "--parallel", "2"], mentions: ["--parallel"] },
   { name: "unknown resource", args: ["export", "widgets"], mentions: ['resource "widgets"', "contacts"], fast: true },
   { name: "--since not a date", args: ["export", "contacts", "--since", "banana"], mentions: ["--since", "YYYY-MM-DD"], fast: true },
+  { name: "--since on records without dates", args: ["export", "admins", "--since", "2020-01-01"], mentions: ["--since cannot select admins", "no updated_at"], fast: true },
   { name: "--progress value", args: ["export", "contacts", "--progress", "loud"], mentions: ['--progress "loud"', "auto, lines or off"] },
   { name: "--resume to stdout", args: ["export", "contacts", "--resume"], mentions: ["--resume", "--out"] },
   { name: "notes without --contact", args: ["export", "notes"], mentions: ["--contact"] },

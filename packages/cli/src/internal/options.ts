@@ -29,6 +29,12 @@ export type Taggable = typeof taggable[number]
 export const searchable = (resource: string): resource is "contacts" | "conversations" | "tickets" =>
   resource === "contacts" || resource === "conversations" || resource === "tickets"
 
+/**
+ * Resources whose records carry no timestamp (the spec's Tag, Admin and Team have neither
+ * `updated_at` nor `created_at`), so `--since` cannot select among them.
+ */
+export const undated = (resource: string): boolean => resource === "tags" || resource === "admins" || resource === "teams"
+
 /** The flags every API command takes. */
 export interface WorkspaceOptions {
   readonly sandbox: boolean

@@ -87,6 +87,11 @@ export const run = (options: ExportOptions): Effect.Effect<
     const toStdout = options.out === "-"
     if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
     if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
+    if (Option.isSome(options.since) && Resources.undated(options.resource)) {
+      return yield* Failure.usage(
+        `--since cannot select ${options.resource}: their records carry no updated_at or created_at; leave it out to export them all`
+      )
+    }
     if (!toStdout) yield* checkWritable("--out", options.out)
     const since = yield* Option.match(options.since, {
       onNone: () => Effect.succeed(Option.none<number>()),
