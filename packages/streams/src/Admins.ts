@@ -2,7 +2,7 @@
  * Admins as streams: every admin (`GET /admins`, unpaginated) and the admin activity
  * log (`GET /admins/activity_logs`, cursor pages within a time range).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"

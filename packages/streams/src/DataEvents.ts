@@ -6,7 +6,7 @@
  * without `per_page` or the link's own parameters, so this module describes it itself:
  * the same operation and path, a query of string parameters and the event-list schema.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoint, Schemas } from "@intercom-fx/core"
 import * as Option from "effect/Option"

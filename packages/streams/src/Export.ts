@@ -32,7 +32,7 @@
  *   request, so a place that cannot be written fails before anything is fetched, and a
  *   `kill -9` (no clean-up) leaves a state the next run resumes from.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"

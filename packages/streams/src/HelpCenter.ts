@@ -2,7 +2,7 @@
  * Help centers and their collections as streams (`GET /help_center/help_centers`,
  * unpaginated; `GET /help_center/collections`, page numbers).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"

@@ -3,7 +3,7 @@
  * The spec types all three with one response schema whose records are a news item or a
  * newsfeed; each stream keeps that union.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"

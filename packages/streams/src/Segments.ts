@@ -1,7 +1,7 @@
 /**
  * Segments as a stream (`GET /segments`, one unpaginated listing).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"

@@ -1,7 +1,7 @@
 /**
  * Subscription types as a stream (`GET /subscription_types`, one unpaginated listing).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { Endpoints, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"

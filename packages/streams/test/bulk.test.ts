@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { IntercomClient } from "@intercom-fx/core"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Deferred, Effect, Exit, Fiber, Layer, Stream } from "effect"
-import { Bulk, Contacts, Partition, Search, Workspace } from "../src/index.js"
+import { Bulk, Contacts, Partition, Search, Tags } from "../src/index.js"
 import { idsOf, recordingTracer, sandboxLayer } from "./helpers.js"
 
 const attachTag = (tagId: string) => (contactId: string) =>
@@ -19,7 +19,7 @@ describe("Bulk", () => {
     Effect.gen(function*() {
       const info = yield* Sandbox.Sandbox
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 6)))
-      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const tagId = idsOf(yield* Stream.runCollect(Tags.stream()))[0] ?? ""
       yield* Sandbox.configure(info, { rateLimit: 4 })
       const items = [...contacts.slice(0, 3), "no-such-contact", ...contacts.slice(3)]
       const outcomes = yield* Stream.runCollect(Bulk.run(Stream.fromIterable(items), attachTag(tagId), { id: (id) => id, concurrency: 6 }))
@@ -40,7 +40,7 @@ describe("Bulk", () => {
   it.live("makes each item one span that ends with its outcome but keeps neither item nor value", () =>
     Effect.gen(function*() {
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 2)))
-      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const tagId = idsOf(yield* Stream.runCollect(Tags.stream()))[0] ?? ""
       const { spans, tracer: recording } = yield* recordingTracer
       const items = [...contacts, "no-such-contact"]
       const summary = yield* Bulk.runSummary(Stream.fromIterable(items), attachTag(tagId), { id: (id) => id, concurrency: 1 })
@@ -58,7 +58,7 @@ describe("Bulk", () => {
   it.live("failFast stops at the first failure", () =>
     Effect.gen(function*() {
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 5)))
-      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const tagId = idsOf(yield* Stream.runCollect(Tags.stream()))[0] ?? ""
       const items = ["missing-1", ...contacts]
       const error = yield* Effect.flip(Stream.runDrain(Bulk.run(Stream.fromIterable(items), attachTag(tagId), { id: (id) => id, concurrency: 1, failFast: true })))
       expect(error._tag).toBe("BulkFailed")
@@ -72,7 +72,7 @@ describe("Bulk", () => {
       const dir = yield* fs.makeTempDirectoryScoped()
       const journal = `${dir}/bulk.journal`
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 10)))
-      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const tagId = idsOf(yield* Stream.runCollect(Tags.stream()))[0] ?? ""
       // First run is cut short after 4 items (as if killed).
       yield* Stream.runDrain(Stream.take(Bulk.resumable(Stream.fromIterable(contacts), attachTag(tagId), { id: (id) => id, concurrency: 1, journal }), 4))
       const before = (yield* Sandbox.stats(info)).byRoute["POST /contacts/{contact_id}/tags"] ?? 0
@@ -101,7 +101,7 @@ describe("Bulk.resumable leftovers", () => {
       const dir = yield* fs.makeTempDirectoryScoped()
       const journal = `${dir}/bulk.journal`
       const contacts = idsOf(yield* Stream.runCollect(Stream.take(Contacts.stream({ perPage: 20 }), 8)))
-      const tagId = idsOf(yield* Stream.runCollect(Workspace.tags()))[0] ?? ""
+      const tagId = idsOf(yield* Stream.runCollect(Tags.stream()))[0] ?? ""
       const options = { id: (id: string) => id, concurrency: 2, journal, key: "tag 8" }
       const job = Bulk.resumable(Stream.fromIterable(contacts), attachTag(tagId), options)
       const listing = fs.readDirectory(dir)

@@ -16,8 +16,7 @@ import {
   SubscriptionTypes,
   Tags,
   Teams,
-  TicketTypes,
-  Workspace
+  TicketTypes
 } from "../src/index.js"
 import { idsOf, sandboxLayer } from "./helpers.js"
 
@@ -83,10 +82,6 @@ describe("resource streams over core's endpoints", () => {
       const feed = (yield* raw("/news/newsfeeds", "data"))[0]
       const feedId = String(Reflect.get(feed, "id"))
       expect(yield* serialised(News.newsfeedItems(feedId))).toStrictEqual(yield* raw(`/news/newsfeeds/${feedId}/items`, "data"))
-
-      // The 0.1 names still work and are the same functions.
-      expect(Workspace.tags).toBe(Tags.stream)
-      expect(idsOf(yield* Stream.runCollect(Workspace.teams()))).toEqual(idsOf(yield* Stream.runCollect(Teams.stream())))
     }).pipe(Effect.provide(sandboxLayer({ contacts: 120, companies: 150, conversations: 40, seed: 51, rateLimit: 0 }))))
 
   it.live("link pagination: a user's data events page by page, newest first, exactly the full list", () =>

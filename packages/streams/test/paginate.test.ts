@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Sandbox } from "@intercom-fx/sandbox"
 import { Chunk, Effect, Stream } from "effect"
-import { Companies, Contacts, Conversations, Workspace } from "../src/index.js"
+import { Admins, Companies, Contacts, Conversations, Segments, Tags, Teams } from "../src/index.js"
 import { idsOf, sandboxLayer } from "./helpers.js"
 
 const CONTACTS = 600
@@ -63,10 +63,10 @@ describe("paginators against the sandbox", () => {
       const big = idsOf(yield* Stream.runCollect(Conversations.stream()))
       expect(all.length).toBe(100)
       expect(new Set(all)).toEqual(new Set(big))
-      const tags = yield* Stream.runCollect(Workspace.tags())
-      const admins = yield* Stream.runCollect(Workspace.admins())
-      const teams = yield* Stream.runCollect(Workspace.teams())
-      const segments = yield* Stream.runCollect(Workspace.segments())
+      const tags = yield* Stream.runCollect(Tags.stream())
+      const admins = yield* Stream.runCollect(Admins.stream())
+      const teams = yield* Stream.runCollect(Teams.stream())
+      const segments = yield* Stream.runCollect(Segments.stream())
       expect(tags.length).toBeGreaterThan(0)
       expect(admins.length).toBeGreaterThan(0)
       expect(teams.length).toBeGreaterThan(0)
