@@ -11,7 +11,8 @@
  *   bad item does not stop the job unless `failFast`, which fails the stream with the
  *   first error (items in flight finish or are interrupted; none start after).
  * - Resume: `resumable` appends each finished item to a journal (id, outcome, error
- *   tag), fsync'd per item; a rerun skips ids already `ok`/`skipped` and retries the
+ *   tag), on disk before the item counts as done (appends share fsyncs: see
+ *   `Journal`); a rerun skips ids already `ok`/`skipped` and retries the
  *   failed ones. A job that ends (however: done, failed, interrupted) with no item
  *   recorded `ok`/`skipped`, by it or an earlier run, has nothing to resume and removes
  *   its journal; one that records any is kept.
@@ -173,7 +174,8 @@ export const run = <A, E, R, B, R2>(
 
 /**
  * Like `run`, checkpointed in a journal file: each finished item is appended (id,
- * outcome, error tag) and fsync'd; a rerun skips ids already `ok`/`skipped` (emitting
+ * outcome, error tag) and on disk (fsync'd, one fsync per batch of appends) before
+ * it is emitted; a rerun skips ids already `ok`/`skipped` (emitting
  * them as `Skipped` with reason "already done (journal)" and `journaled` saying what the
  * journal recorded) and retries failed ones. An item whose operation completed is
  * journaled even when the job is interrupted at that moment. With a `key`, the journal's

@@ -14,7 +14,7 @@
  * - `scroll`: `GET /companies/scroll` with its `scroll_param`; see `scroll` for how it
  *   survives restarts, "scroll already exists" and slow consumers.
  *
- * `pages`/`pagesFrom` give the page-level stream (items plus the cursor after them),
+ * `pages` gives the page-level stream (items plus the cursor after them),
  * which resumable exports use to checkpoint.
  *
  * @since 0.1.0
@@ -273,8 +273,8 @@ export interface ScrollOptions<Res, A, R> {
   /** The identity of an item, for emitting none twice across passes (and for page fingerprints). */
   readonly id: (item: A) => string
   /**
-   * Passes in a row that add nothing to the proof of completeness (no new certain link
-   * between pages) before giving up with `ScrollIncomplete` (default 20). Generous on
+   * How many passes in a row may add nothing to the proof of completeness (no new certain
+   * link between pages): one more fails with `ScrollIncomplete` (default 20). Generous on
    * purpose: when Intercom breaks 10 % of scroll requests, a pass over 20 pages gets
    * through only one time in eight, and every pass must start from the beginning.
    */
@@ -456,8 +456,8 @@ type ScrollState =
  * - Completeness is proven with a `ScrollChain` of certain page-to-page links gathered
  *   over all passes; the stream ends as soon as certain links lead from the first page to
  *   the empty end page (possibly mid-pass: the server's scroll is then left to expire
- *   within a minute). A pass that adds no certain link is a stall; after `maxRestarts`
- *   stalls in a row or `maxPasses` passes in all, the stream fails with
+ *   within a minute). A pass that adds no certain link is a stall; after more than
+ *   `maxRestarts` stalls in a row, or `maxPasses` passes in all, the stream fails with
  *   `ScrollIncomplete`, never ends as if done.
  * - "scroll already exists" (another scroll of the app is open, e.g. one whose first
  *   response was lost) is retried on `busyRetry`, by default every 5 s for up to 75 s (an
