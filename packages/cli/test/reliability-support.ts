@@ -524,6 +524,9 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "untaggable resource", args: ["tag", "tags", "--tag", "x", "--ids", "ids.txt"], mentions: ["contacts"], files: { "ids.txt": "a\n" } },
   { name: "--ids missing file", args: ["tag", "contacts", "--tag", "x", "--ids", "missing.txt"], mentions: ["missing.txt", "does not exist"], fast: true },
   { name: "--ids file with no ids", args: ["tag", "contacts", "--tag", "x", "--ids", "blank.txt"], mentions: ["blank.txt", "no ids"], files: { "blank.txt": "id\n\n# nothing here\n" } },
+  { name: "--journal is not a journal", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--journal", "notes.md"], mentions: ["notes.md", "not a journal", "left as it is"], files: { "ids.txt": "a\n", "notes.md": "# notes\nkeep me\n" }, fast: true },
+  { name: "--out is a device", args: ["export", "tags", "--out", "/dev/null"], mentions: ["--out /dev/null", "not a regular file"], fast: true },
+  { name: "--out names no file", args: ["export", "tags", "--out", ""], mentions: ["--out names no file"], fast: true },
   { name: "--ids is a directory", args: ["untag", "contacts", "--tag", "x", "--ids", "adir"], mentions: ["adir"], files: { "adir/keep": "" } },
   { name: "request path without /", args: ["request", "GET", "me"], mentions: ["PATH", "/"] },
   { name: "request --data not JSON", args: ["request", "POST", "/contacts", "--data", "{bad"], mentions: ["--data", "JSON"] },
@@ -579,6 +582,11 @@ export const runBadInput = async (
   for (const mention of input.mentions) if (!result.stderr.includes(mention)) problems.push(`stderr does not mention ${JSON.stringify(mention)}: ${JSON.stringify(said[0] ?? "")}`)
   if (result.stdout.trim() !== "") problems.push(`stdout not empty: ${JSON.stringify(result.stdout.slice(0, 80))}`)
   if (result.stderr.includes("pw-SECRET")) problems.push("stderr repeats the URL's password")
+  // A refused command changes none of the files it was given.
+  for (const [name, content] of Object.entries(input.files ?? {})) {
+    const at = Path.join(cwd, name)
+    if (!Fs.existsSync(at) || Fs.readFileSync(at, "utf8") !== content) problems.push(`${name} was changed or removed`)
+  }
   return { name: input.name, problems }
 }
 

@@ -79,6 +79,12 @@ export type JournalEntry = typeof JournalEntry.Type
 /** The first line of a journal opened with a `key`: which job it belongs to. */
 export const JournalHeader = Schema.Struct({ bulk: Schema.String })
 
+/** A line of a bulk job's journal: the job's header, or one item's outcome. */
+const JournalLine = Schema.Union(JournalHeader, JournalEntry)
+
+/** Fails with a `SinkError` when a file exists at `path` and is not a bulk job's journal (before removing it). */
+export const checkJournal = (path: string): Effect.Effect<void, SinkError, FileSystem.FileSystem> => Journal.check(path, JournalLine)
+
 /** The journal belongs to another job (its `key` differs). */
 export class JournalMismatch extends Schema.TaggedError<JournalMismatch>()("JournalMismatch", {
   journal: Schema.String,
@@ -202,7 +208,7 @@ export const resumable = <A, E, R, B, R2>(
       let recorded = false
       // Added before the journal is opened, so it runs after the journal's file is closed.
       yield* Effect.addFinalizer(() => ours && !recorded ? Effect.ignore(Journal.remove(options.journal)) : Effect.void)
-      const journal = yield* Journal.open(options.journal, Schema.Union(JournalHeader, JournalEntry))
+      const journal = yield* Journal.open(options.journal, JournalLine)
       const header = journal.entries.find((entry) => "bulk" in entry)
       if (options.key !== undefined) {
         if (header === undefined) yield* journal.append([{ bulk: options.key }])

@@ -8,9 +8,12 @@
  * one per item would cap a job at 100 items/s, below Intercom's rate.
  *
  * Opening a journal reads what is there and decodes each line with the entry schema. A
- * torn last line (the process died mid-write) and any line that does not decode are
- * ignored, and the file is cut back to its last complete line so the next append starts
- * on a fresh line. Never put secrets (the access token) in entries.
+ * torn last line (the process died mid-write) is cut off, so the next append starts on a
+ * fresh line. A file that is not a journal (a whole line that is not an entry, or no entry
+ * and text that is not a torn one) fails to open with a `SinkError` and is left as it is:
+ * a mistyped path must not truncate, append to or later remove someone's file (`check`
+ * says the same before a job removes a journal to start afresh). Never put secrets
+ * (the access token) in entries.
  *
  * @since 0.1.0
  */
@@ -19,7 +22,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { fromPlatformError, type SinkError } from "./Sink.js"
+import { fromPlatformError, SinkError } from "./Sink.js"
 
 export interface Journal<A> {
   readonly path: string
@@ -38,20 +41,55 @@ interface Waiting {
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
 
-/** Parses journal text: complete, decodable lines only; returns them and the byte length to keep. */
-export const parse = <A, I>(schema: Schema.Schema<A, I>, bytes: Uint8Array): { readonly entries: ReadonlyArray<A>; readonly keep: number } => {
+/** Text that can be the start of an entry cut off by a crash: an object's beginning, unfinished. */
+const isTornEntry = (text: string): boolean => {
+  if (!text.startsWith("{")) return false
+  try {
+    JSON.parse(text)
+    return false
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Parses journal text: its entries and the byte length to keep (up to the last complete
+ * line), or why it is not a journal.
+ */
+export const parse = <A, I>(
+  schema: Schema.Schema<A, I>,
+  bytes: Uint8Array
+): { readonly entries: ReadonlyArray<A>; readonly keep: number; readonly notJournal?: string } => {
   const lastNewline = bytes.lastIndexOf(10)
   const keep = lastNewline + 1
   const text = decoder.decode(bytes.subarray(0, keep))
   const decode = Schema.decodeUnknownOption(Schema.parseJson(schema))
   const entries: Array<A> = []
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n")
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? ""
     if (line.trim() === "") continue
     const entry = decode(line)
-    if (entry._tag === "Some") entries.push(entry.value)
+    if (entry._tag === "None") return { entries: [], keep: 0, notJournal: `line ${index + 1} is not a journal entry` }
+    entries.push(entry.value)
+  }
+  if (keep < bytes.length && entries.length === 0 && !isTornEntry(decoder.decode(bytes.subarray(keep)))) {
+    return { entries: [], keep: 0, notJournal: "it holds no journal entry" }
   }
   return { entries, keep }
 }
+
+/** Fails with a `SinkError` when a file exists at `path` and is not a journal of `schema`'s entries. */
+export const check = <A, I>(path: string, schema: Schema.Schema<A, I>): Effect.Effect<void, SinkError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    if (!(yield* fs.exists(path).pipe(Effect.mapError(fromPlatformError(path, "check"))))) return
+    const { notJournal } = parse(schema, yield* fs.readFile(path).pipe(Effect.mapError(fromPlatformError(path, "read"))))
+    if (notJournal !== undefined) return yield* notAJournal(path, notJournal)
+  })
+
+const notAJournal = (path: string, why: string): SinkError =>
+  new SinkError({ path, operation: "use", detail: `it is not a journal (${why}); it was left as it is: give another path` })
 
 /** Opens (or creates) a journal at `path`; the file is closed with the scope. */
 export const open = <A, I>(
@@ -62,7 +100,8 @@ export const open = <A, I>(
     const fs = yield* FileSystem.FileSystem
     const exists = yield* fs.exists(path).pipe(Effect.mapError(fromPlatformError(path, "check")))
     const existing = exists ? yield* fs.readFile(path).pipe(Effect.mapError(fromPlatformError(path, "read"))) : new Uint8Array()
-    const { entries, keep } = parse(schema, existing)
+    const { entries, keep, notJournal } = parse(schema, existing)
+    if (notJournal !== undefined) return yield* notAJournal(path, notJournal)
     const file = yield* fs.open(path, { flag: exists ? "r+" : "w+" }).pipe(Effect.mapError(fromPlatformError(path, "open")))
     // Cut a torn last line off, then write from the end of what we kept.
     if (keep < existing.length) yield* file.truncate(keep).pipe(Effect.mapError(fromPlatformError(path, "truncate")))

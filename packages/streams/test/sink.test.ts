@@ -161,6 +161,34 @@ describe("Journal", () => {
       expect(lines.slice(1).sort((a, b) => a.n - b.n)).toEqual(others)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 
+  it.scoped("refuses a file that is not a journal, and leaves it as it was", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped()
+      const path = `${dir}/notes.md`
+      const notJournals = [
+        "# notes\nkeep me\n",
+        "{\"id\":\"c1\",\"n\":1}\nnot an entry\n",
+        "{\"id\":\"c1\",\"n\":1}\n{\"_tag\":\"garbage\"}\n",
+        "{\"settings\":true}",
+        "no newline at all"
+      ]
+      for (const text of notJournals) {
+        yield* fs.writeFileString(path, text)
+        const opened = yield* Effect.flip(Effect.scoped(Journal.open(path, Entry)))
+        const checked = yield* Effect.flip(Journal.check(path, Entry))
+        for (const error of [opened, checked]) {
+          expect(error).toBeInstanceOf(Sink.SinkError)
+          expect(error.message).toMatch(/^cannot use .*notes\.md: it is not a journal \(.+\); it was left as it is/)
+        }
+        expect(yield* fs.readFileString(path)).toBe(text)
+      }
+      // A journal, whole or cut mid-entry, passes the check.
+      yield* fs.writeFileString(path, "{\"id\":\"c1\",\"n\":1}\n{\"id\":\"c2\",")
+      yield* Journal.check(path, Entry)
+      yield* Journal.check(`${dir}/absent.journal`, Entry)
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+
   it.scoped("reopens after a torn last line and cut points, keeping every complete entry", () =>
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem

@@ -160,7 +160,11 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     )
     // The files this job may write, checked before any request (a dry run writes no journal).
     yield* checkWritable("--failed-ids", options.failedFile)
-    if (!options.dryRun) yield* checkWritable("--journal", journalPath)
+    if (!options.dryRun) {
+      yield* checkWritable("--journal", journalPath)
+      // A fresh run replaces the journal: only ever one, never a file given by mistake.
+      yield* Bulk.checkJournal(journalPath)
+    }
 
     // The tag: found by name; when tagging (never in a dry run) a missing one is created
     // once, when the first target arrives, so a selection that turns out empty (a query
