@@ -55,10 +55,12 @@ const main: Effect.Effect<number, never> = withPlainOutput(UsageError.silenced(E
 )
 
 // A reader that stops early (`intercom-fx export contacts | head`) closes the pipe: end
-// quietly, as Unix tools do, instead of crashing on the write that follows.
+// quietly, as Unix tools do, instead of crashing on the write that follows. Any other
+// failure to write stdout (a full disk behind `>`) ends the command with one line.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(ExitCode.done)
-  throw error
+  process.stderr.write(`intercom-fx: cannot write to stdout: ${oneLine(error.message)}\n`)
+  process.exit(ExitCode.failedItems)
 })
 
 NodeRuntime.runMain(main, {

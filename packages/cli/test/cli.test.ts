@@ -6,11 +6,12 @@
 import { Sandbox } from "@intercom-fx/sandbox"
 import * as Effect from "effect/Effect"
 import { NodeHttpClient } from "@effect/platform-node"
+import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
-  api, contactTagIds, csvIds, parseJsonLine, run, searchIds, type Started, startSandbox, tagIdByName, tempDir, TOKEN,
+  api, bin, contactTagIds, csvIds, parseJsonLine, run, searchIds, type Started, startSandbox, tagIdByName, tempDir, TOKEN,
   transcript, workspaceEnv
 } from "./harness.js"
 
@@ -293,6 +294,21 @@ describe("errors and exit codes", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1)
     expect(result.stderr).toContain("INTERCOM_ACCESS_TOKEN")
     expect(result.stderr).toContain("--sandbox")
+  })
+
+  it.skipIf(!Fs.existsSync("/dev/full"))("stdout that cannot be written (a full disk behind >): one line, exit 1", async () => {
+    // Spawned, not spawnSync: the sandbox answering the child runs in this process.
+    const full = Fs.openSync("/dev/full", "w")
+    const child = ChildProcess.spawn(process.execPath, [bin, "export", "contacts", "--limit", "5"], {
+      env: { PATH: process.env.PATH ?? "", INTERCOM_BASE_URL: sandbox.info.baseUrl, INTERCOM_ACCESS_TOKEN: TOKEN },
+      stdio: ["ignore", full, "pipe"]
+    })
+    let stderr = ""
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    Fs.closeSync(full)
+    expect(code).toBe(1)
+    expect(stderr.trim().split("\n")).toEqual(["intercom-fx: cannot write to stdout: ENOSPC: no space left on device, write"])
   })
 
   it("a sandbox that cannot start (its port is taken): one line, exit 2", async () => {
