@@ -39,6 +39,7 @@ const readTokenFile = (path: string) =>
     )
     const token = text.trim()
     if (token === "") return yield* Failure.usage(`--token-file ${path} is empty`)
+    if (/\s/.test(token)) return yield* Failure.usage(`--token-file ${path} holds more than one line or word: put the token alone in it`)
     return Redacted.make(token)
   })
 

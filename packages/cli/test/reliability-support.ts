@@ -530,6 +530,8 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--ids is a directory", args: ["untag", "contacts", "--tag", "x", "--ids", "adir"], mentions: ["adir"], files: { "adir/keep": "" } },
   { name: "request path without /", args: ["request", "GET", "me"], mentions: ["PATH", "/"] },
   { name: "request --data not JSON", args: ["request", "POST", "/contacts", "--data", "{bad"], mentions: ["--data", "JSON"] },
+  { name: "--token-file with two lines", args: ["export", "tags", "--token-file", "token.txt"], env: { INTERCOM_ACCESS_TOKEN: null }, files: { "token.txt": "tok-SECRET-a\r\nsecond line\n" }, mentions: ["--token-file token.txt", "more than one line"], fast: true },
+  { name: "a token holding a line break", args: ["export", "tags"], env: { INTERCOM_ACCESS_TOKEN: "tok-SECRET-b\nX" }, mentions: ["INTERCOM_ACCESS_TOKEN", "line break"], fast: true },
   { name: "--token-file empty", args: ["export", "tags", "--token-file", "token.txt"], env: { INTERCOM_ACCESS_TOKEN: null }, files: { "token.txt": "  \n" }, mentions: ["--token-file", "empty"] },
   // settings: regions, URLs, limits (non-loopback hosts are TEST-NET / .invalid: never reachable, should a check fail)
   { name: "unknown region", args: ["export", "tags"], env: { INTERCOM_REGION: "mars" }, mentions: ["INTERCOM_REGION"], fast: true },
@@ -581,7 +583,7 @@ export const runBadInput = async (
   if (hasStackTrace(result.stderr)) problems.push("stack trace on stderr")
   for (const mention of input.mentions) if (!result.stderr.includes(mention)) problems.push(`stderr does not mention ${JSON.stringify(mention)}: ${JSON.stringify(said[0] ?? "")}`)
   if (result.stdout.trim() !== "") problems.push(`stdout not empty: ${JSON.stringify(result.stdout.slice(0, 80))}`)
-  if (result.stderr.includes("pw-SECRET")) problems.push("stderr repeats the URL's password")
+  if (result.stderr.includes("SECRET")) problems.push("stderr repeats a secret (a token or the URL's password)")
   // A refused command changes none of the files it was given.
   for (const [name, content] of Object.entries(input.files ?? {})) {
     const at = Path.join(cwd, name)

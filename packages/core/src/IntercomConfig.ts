@@ -97,18 +97,31 @@ const positiveInteger = (setting: string, value: number): Either.Either<number, 
     ? Either.right(value)
     : Either.left(new InvalidConfig({ setting, message: `${setting} must be a whole number ≥ 1 (got ${value})` }))
 
+/**
+ * The token, unless it is empty or holds a control character (a line break pasted with
+ * it, say): sent as a header it would only fail after every retry. The message never
+ * repeats the token.
+ */
+const validateToken = (token: Redacted.Redacted<string>): Either.Either<Redacted.Redacted<string>, InvalidConfig> => {
+  const text = Redacted.value(token)
+  if (text.trim() === "") return Either.left(new InvalidConfig({ setting: "INTERCOM_ACCESS_TOKEN", message: "INTERCOM_ACCESS_TOKEN is empty" }))
+  if (/[\u0000-\u001f\u007f]/.test(text)) {
+    return Either.left(
+      new InvalidConfig({
+        setting: "INTERCOM_ACCESS_TOKEN",
+        message: "INTERCOM_ACCESS_TOKEN holds a line break or another control character: give the token alone"
+      })
+    )
+  }
+  return Either.right(token)
+}
+
 /** Builds a checked configuration from explicit options. */
 export const make = (options: Options): Effect.Effect<IntercomConfigShape, InvalidConfig> =>
   Effect.gen(function*() {
-    const accessToken = Redacted.isRedacted(options.accessToken)
-      ? options.accessToken
-      : Redacted.make(options.accessToken)
-    if (Redacted.value(accessToken).trim() === "") {
-      return yield* new InvalidConfig({
-        setting: "INTERCOM_ACCESS_TOKEN",
-        message: "INTERCOM_ACCESS_TOKEN is empty"
-      })
-    }
+    const accessToken = yield* validateToken(
+      Redacted.isRedacted(options.accessToken) ? options.accessToken : Redacted.make(options.accessToken)
+    )
     const baseUrl = yield* validateBaseUrl(options.baseUrl ?? regionBaseUrls[options.region ?? "us"])
     const maxAttempts = yield* positiveInteger("maxAttempts", options.maxAttempts ?? 5)
     return {
@@ -144,9 +157,7 @@ export const config: Config.Config<IntercomConfigShape> = Config.all({
   Config.mapOrFail((raw) =>
     checked(
       Either.all({
-        accessToken: Redacted.value(raw.accessToken).trim() === ""
-          ? Either.left(new InvalidConfig({ setting: "INTERCOM_ACCESS_TOKEN", message: "INTERCOM_ACCESS_TOKEN is empty" }))
-          : Either.right(raw.accessToken),
+        accessToken: validateToken(raw.accessToken),
         baseUrl: raw.baseUrl._tag === "Some" ? validateBaseUrl(raw.baseUrl.value) : Either.right(regionBaseUrls[raw.region]),
         maxAttempts: positiveInteger("INTERCOM_MAX_ATTEMPTS", raw.maxAttempts)
       })

@@ -45,6 +45,19 @@ describe("IntercomConfig", () => {
       expect(String(yield* Effect.flip(fromEnv({ INTERCOM_ACCESS_TOKEN: " " })))).toContain("INTERCOM_ACCESS_TOKEN is empty")
     }))
 
+  it.effect("rejects a token holding a line break or another control character, without repeating it", () =>
+    Effect.gen(function*() {
+      for (const token of ["tok_SECRET_1\nsecond line", "tok_SECRET_1\r\n", "tok\u0000SECRET_1", "tok_SECRET_1\u007f"]) {
+        const fromEnvironment = String(yield* Effect.flip(fromEnv({ INTERCOM_ACCESS_TOKEN: token })))
+        const explicit = yield* Effect.flip(IntercomConfig.make({ accessToken: token }))
+        expect(explicit.setting).toBe("INTERCOM_ACCESS_TOKEN")
+        for (const message of [fromEnvironment, explicit.message]) {
+          expect(message).toContain("INTERCOM_ACCESS_TOKEN holds a line break or another control character")
+          expect(message).not.toContain("SECRET")
+        }
+      }
+    }))
+
   it.effect("builds from explicit options with the same checks", () =>
     Effect.gen(function*() {
       const config = yield* IntercomConfig.make({ accessToken: "t", region: "au", timeout: "5 seconds", maxAttempts: 2 })
