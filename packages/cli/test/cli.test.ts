@@ -287,6 +287,25 @@ describe("tag and untag", () => {
   })
 })
 
+describe("demo", () => {
+  it("--json: one JSON object holding both summaries; an empty --tag is refused before anything is written", async () => {
+    const cwd = dir()
+    const result = await run(["demo", "--sandbox", "--json"], { cwd })
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trim().split("\n")
+    expect(lines).toHaveLength(1)
+    const summary = parseJsonLine(result.stdout)
+    expect(summary).toMatchObject({ command: "demo", export: { command: "export", records: 629 }, tag: { command: "tag", matched: 629, tagged: 629 } })
+    expect(Fs.readFileSync(Path.join(cwd, "intercom-fx-demo.csv"), "utf8").trim().split("\r\n")).toHaveLength(630)
+
+    const empty = dir()
+    const refused = await run(["demo", "--sandbox", "--tag", " "], { cwd: empty })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr.trim()).toBe("intercom-fx: --tag must not be empty")
+    expect(Fs.readdirSync(empty)).toEqual([])
+  })
+})
+
 describe("errors and exit codes", () => {
   it("no token and no --sandbox: one line naming INTERCOM_ACCESS_TOKEN and --sandbox, exit 2", async () => {
     const result = await run(["export", "contacts"], { env: { INTERCOM_BASE_URL: sandbox.info.baseUrl } })

@@ -524,6 +524,8 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "untaggable resource", args: ["tag", "tags", "--tag", "x", "--ids", "ids.txt"], mentions: ["contacts"], files: { "ids.txt": "a\n" } },
   { name: "--ids missing file", args: ["tag", "contacts", "--tag", "x", "--ids", "missing.txt"], mentions: ["missing.txt", "does not exist"], fast: true },
   { name: "--ids file with no ids", args: ["tag", "contacts", "--tag", "x", "--ids", "blank.txt"], mentions: ["blank.txt", "no ids"], files: { "blank.txt": "id\n\n# nothing here\n" } },
+  { name: "sandbox --port out of range", args: ["sandbox", "--port", "99999"], mentions: ["--port 99999 is out of range", "0 to 65535"], fast: true },
+  { name: "sandbox --latency negative", args: ["sandbox", "--latency", "-1"], mentions: ["--latency -1", "0 or more"] },
   { name: "--journal is not a journal", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--journal", "notes.md"], mentions: ["notes.md", "not a journal", "left as it is"], files: { "ids.txt": "a\n", "notes.md": "# notes\nkeep me\n" }, fast: true },
   { name: "--out is a device", args: ["export", "tags", "--out", "/dev/null"], mentions: ["--out /dev/null", "not a regular file"], fast: true },
   { name: "--out names no file", args: ["export", "tags", "--out", ""], mentions: ["--out names no file"], fast: true },

@@ -7,6 +7,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Failure from "../internal/cliFailure.js"
 import { describe } from "../internal/help.js"
 import { workspace } from "../internal/options.js"
 import * as Report from "../Report.js"
@@ -28,6 +29,8 @@ export const command = Command.make(
       const [Export, Tag, Workspace] = yield* Effect.promise(() =>
         Promise.all([import("../run/export.js"), import("../run/tag.js"), import("../Workspace.js")])
       )
+      // Checked before the export, which would otherwise run (and overwrite its CSV) first.
+      if (tag.trim() === "") return yield* Failure.usage("--tag must not be empty")
       return yield* Effect.gen(function*() {
         yield* Report.note(`intercom-fx demo: export contacts matching '${query}' to ${out}, then tag them "${tag}"`)
         const exported = yield* Export.run({
@@ -35,12 +38,15 @@ export const command = Command.make(
           fields: Option.some("id,email,name,role,location.city,created_at"), out, limit: Option.none(), parallel: Option.none(),
           resume: false, contact: Option.none(), progress: "auto", json
         })
-        yield* Report.emit({ json, stdoutBusy: false, summary: exported.summary, human: exported.human })
+        if (!json) yield* Report.emit({ json, stdoutBusy: false, summary: exported.summary, human: exported.human })
         const tagged = yield* Tag.run("tag", {
           resource: "contacts", tag, query: Option.some(query), ids: Option.none(), dryRun: false, concurrency: 8,
           resume: false, failedFile: "intercom-fx-failed-ids.txt", journal: Option.none(), progress: "auto", json
         })
-        yield* Report.emit({ json, stdoutBusy: false, summary: tagged.summary, human: tagged.human })
+        // With --json, one object holding both summaries.
+        yield* json
+          ? Report.emit({ json, stdoutBusy: false, summary: { command: "demo", export: exported.summary, tag: tagged.summary }, human: [] })
+          : Report.emit({ json, stdoutBusy: false, summary: tagged.summary, human: tagged.human })
       }).pipe(Effect.provide(Workspace.layer(workspace)))
     })
 ).pipe(

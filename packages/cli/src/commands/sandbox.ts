@@ -15,10 +15,10 @@ import * as NamedValues from "../internal/namedValues.js"
 export const defaults = { host: "127.0.0.1", token: "sandbox-token", contacts: 5000, seed: 42, rateLimit: 1667 } as const
 
 const count = (name: string, description: string) =>
-  NamedValues.integer(name).pipe(Options.withDescription(description), Options.optional)
+  NamedValues.integer(name, { min: 0 }).pipe(Options.withDescription(description), Options.optional)
 
 export const options = {
-  port: NamedValues.integer("port").pipe(Options.withDescription("Port to listen on (0: any free port)."), Options.withDefault(0)),
+  port: NamedValues.integer("port", { min: 0, max: 65_535 }).pipe(Options.withDescription("Port to listen on (0: any free port)."), Options.withDefault(0)),
   host: Options.text("host").pipe(Options.withDescription("Interface to listen on."), Options.withDefault(defaults.host)),
   token: Options.text("token").pipe(
     Options.withDescription("The bearer token the sandbox accepts."),
@@ -27,7 +27,7 @@ export const options = {
   contacts: count("contacts", `Seeded contacts (default ${defaults.contacts}).`),
   companies: count("companies", "Seeded companies (default: contacts / 10)."),
   conversations: count("conversations", "Seeded conversations (default: contacts / 5)."),
-  seed: count("seed", `Seed of the generated data (default ${defaults.seed}).`),
+  seed: NamedValues.integer("seed").pipe(Options.withDescription(`Seed of the generated data (default ${defaults.seed}).`), Options.optional),
   rateLimit: count("rate-limit", `Requests per 10-second window; 0 turns limiting off (default ${defaults.rateLimit}).`),
   latency: count("latency", "Added latency per request, in milliseconds."),
   faults: Options.text("faults").pipe(

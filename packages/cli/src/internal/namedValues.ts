@@ -27,15 +27,21 @@ export const choice = <const A extends string>(name: string, values: ReadonlyArr
     )
   )
 
-/** A flag that takes a whole number. */
-export const integer = (name: string): Options.Options<number> =>
+/** A flag that takes a whole number, within `range` when given. */
+export const integer = (name: string, range: { readonly min?: number; readonly max?: number } = {}): Options.Options<number> =>
   Options.text(name).pipe(
     Options.withPseudoName("integer"),
     Options.mapEffect((value) => {
       const number = Number(value)
-      return /^\s*[+-]?\d+\s*$/.test(value) && Number.isSafeInteger(number)
-        ? Effect.succeed(number)
-        : Effect.fail(invalid(`--${name} "${value}" is not a whole number`))
+      if (!/^\s*[+-]?\d+\s*$/.test(value) || !Number.isSafeInteger(number)) {
+        return Effect.fail(invalid(`--${name} "${value}" is not a whole number`))
+      }
+      const { min, max } = range
+      if ((min !== undefined && number < min) || (max !== undefined && number > max)) {
+        const bounds = max === undefined ? `${min} or more` : min === undefined ? `${max} or less` : `from ${min} to ${max}`
+        return Effect.fail(invalid(`--${name} ${value} is out of range: give a whole number ${bounds}`))
+      }
+      return Effect.succeed(number)
     })
   )
 
