@@ -83,13 +83,15 @@ export const renderError = (error: unknown): Rendered => {
   if (error instanceof QueryText.QueryTextError) return { code: ExitCode.usage, line: queryLine(error) }
   if (error instanceof Search.InvalidQuery) return { code: ExitCode.usage, line: `invalid --query: ${oneLine(error.detail)}` }
   if (error instanceof Export.ExportMismatch) {
-    return usage2(`${error.journal} belongs to an export with other options: rerun it with the same options, or export without --resume`)
+    return usage2(
+      `${error.journal} belongs to an export with other options or of another workspace: rerun it with the same options and token, or export without --resume`
+    )
   }
   if (error instanceof Export.PartialMissing || error instanceof Partition.InvalidPartitionCursor) {
     return usage2(`the export's partial file or journal is damaged (${oneLine(error.message)}): export again without --resume`)
   }
   if (error instanceof Bulk.JournalMismatch) {
-    return usage2(`the journal ${error.journal} belongs to another job: rerun that job's exact command, or drop --resume`)
+    return usage2(`the journal ${error.journal} belongs to another job or workspace: rerun that job's exact command with its token, or drop --resume`)
   }
   if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: oneLine(error.message) }
   if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: oneLine(error.message) }

@@ -278,6 +278,21 @@ describe("tag and untag", () => {
     expect(taggedSoFar).toBeGreaterThan(0)
     expect(taggedSoFar).toBeLessThan(expected.length)
 
+    // The journal records its workspace: resuming it against another one is refused, and it is kept.
+    const [journal] = Fs.readdirSync(cwd).filter((name) => name.endsWith(".journal"))
+    const kept = Fs.readFileSync(Path.join(cwd, journal ?? ""), "utf8")
+    const other = await startSandbox({ contacts: 50, seed: 4242, rateLimit: 0 })
+    try {
+      const elsewhere = await run([...args, "--resume"], { env: workspaceEnv(other.info), cwd })
+      expect(elsewhere.code).toBe(2)
+      expect(elsewhere.stderr.trim()).toBe(
+        `intercom-fx: the journal ${journal} belongs to another job or workspace: rerun that job's exact command with its token, or drop --resume`
+      )
+    } finally {
+      await other.close()
+    }
+    expect(Fs.readFileSync(Path.join(cwd, journal ?? ""), "utf8")).toBe(kept)
+
     const resumed = await run([...args, "--resume", "--json"], { env, cwd })
     expect(resumed.code).toBe(0)
     // The same summary as one uninterrupted run: every match tagged once, none "already".

@@ -17,6 +17,7 @@ import * as FieldWatch from "../internal/fieldWatch.js"
 import { checkWritable } from "../internal/outputPath.js"
 import type { Exportable, ProgressMode } from "../internal/options.js"
 import { project } from "../internal/project.js"
+import { workspaceId } from "../internal/workspaceId.js"
 import * as Progress from "../Progress.js"
 import type * as Report from "../Report.js"
 import * as Resources from "../Resources.js"
@@ -143,15 +144,16 @@ export const run = (options: ExportOptions): Effect.Effect<
         )
       ))
 
-    const toFile = Export.run({
+    const toFile = (workspace: string) => Export.run({
       source,
       format: options.format,
       out: options.out,
       partial,
       journal: journalPath(options.out),
       resume: options.resume,
-      // The journal of an export with other options is refused.
+      // The journal of an export with other options, or of another workspace, is refused.
       key: JSON.stringify({
+        workspace,
         resource: options.resource, query: options.query, since: options.since, format: options.format,
         fields, limit: options.limit, contact: options.contact, parallel
       }),
@@ -181,7 +183,7 @@ export const run = (options: ExportOptions): Effect.Effect<
       Sink.toStdout({ afterWrite: reportWritten })
     )
 
-    yield* (toStdout ? toStdoutRun : toFile).pipe(Effect.onInterrupt(() => interrupted))
+    yield* (toStdout ? toStdoutRun : Effect.flatMap(workspaceId, toFile)).pipe(Effect.onInterrupt(() => interrupted))
 
     const stats = yield* Effect.flatMap(RateLimit.RateLimit, (rateLimit) => rateLimit.stats)
     const retries = yield* Progress.retries

@@ -25,6 +25,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
 import { checkWritable } from "../internal/outputPath.js"
+import { workspaceId } from "../internal/workspaceId.js"
 import { arrayAt, booleanAt, idOf } from "../internal/json.js"
 import type { ProgressMode, Taggable } from "../internal/options.js"
 import { searchable } from "../internal/options.js"
@@ -152,8 +153,9 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       targets = Stream.fromIterable(ids.map((id): Target => ({ id, record: Option.none() })))
     }
 
-    // The job's identity, for its journal.
-    const jobKey = JSON.stringify({ action, resource, tag: options.tag, query: options.query, ids: options.ids })
+    // The job's identity: names its default journal, and (with the workspace) heads it.
+    const identity = { action, resource, tag: options.tag, query: options.query, ids: options.ids }
+    const jobKey = JSON.stringify(identity)
     const journalPath = Option.getOrElse(
       options.journal,
       () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
@@ -241,9 +243,10 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     if (!options.dryRun && !options.resume) yield* Journal.remove(journalPath)
     // A --resume that finds no journal (another directory, a finished job) runs from the start; the summary says so.
     const nothingToResume = options.resume && !options.dryRun && !(yield* Effect.orElseSucceed(fs.exists(journalPath), () => true))
+    // A journal of the same job in another workspace is refused (JournalMismatch).
     const outcomes = options.dryRun
       ? Bulk.run(selected, operation, bulk)
-      : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: jobKey })
+      : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: JSON.stringify({ workspace: yield* workspaceId, ...identity }) })
 
     const progress = yield* Progress.make(`${action} ${resource}`, options.progress)
     const counts: Counts = { matched: 0, done: 0, already: 0, failed: 0, failures: [] }

@@ -56,7 +56,8 @@ const activityLogs = (ctx: Ctx) =>
   })
 
 export const adminRoutes = [
-  r("GET", "/me", (ctx) => ok({ ...(ctx.state.ws.admins[0] ?? {}), app: { type: "app", id_code: "sandbox-app", name: "Intercom sandbox", created_at: 1546300800, secure: false, identity_verification: false, timezone: "UTC", region: "US" } })),
+  // One app id per seed, as each real workspace has its own: journals record whose they are.
+  r("GET", "/me", (ctx) => ok({ ...(ctx.state.ws.admins[0] ?? {}), app: { type: "app", id_code: `sandbox-app-${ctx.state.size.seed}`, name: "Intercom sandbox", created_at: 1546300800, secure: false, identity_verification: false, timezone: "UTC", region: "US" } })),
   r("GET", "/admins", (ctx) => ok({ type: "admin.list", admins: [...ctx.state.ws.admins] })),
   r("GET", "/admins/activity_logs", activityLogs),
   r("GET", "/admins/{id}", (ctx, p) => findBy(ctx.state.ws.admins, p.id ?? "", "admin_not_found", "Admin not found")),
