@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import { NodeHttpClient } from "@effect/platform-node"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
+import * as Http from "node:http"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
@@ -318,6 +319,20 @@ describe("demo", () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr.trim()).toBe("intercom-fx: --tag must not be empty")
     expect(Fs.readdirSync(empty)).toEqual([])
+  })
+})
+
+describe("request", () => {
+  it("an answer without a body (204) prints nothing on stdout, exit 0", async () => {
+    const server = Http.createServer((_, response) => response.writeHead(204).end())
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const { port } = server.address() as { readonly port: number }
+    try {
+      const result = await run(["request", "DELETE", "/contacts/c1"], { env: { INTERCOM_BASE_URL: `http://127.0.0.1:${port}`, INTERCOM_ACCESS_TOKEN: TOKEN } })
+      expect([result.code, result.stdout, result.stderr]).toEqual([0, "", ""])
+    } finally {
+      server.close()
+    }
   })
 })
 

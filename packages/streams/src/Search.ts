@@ -227,9 +227,17 @@ export const tickets: Builder<"tickets"> = builder("tickets")
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/
 
+/** Whether `YYYY-MM-DD` names a day of the calendar (`Date.parse` reads 2024-02-30 as March 1). */
+const isCalendarDay = (text: string): boolean => {
+  const [year = 0, month = 0, day = 0] = text.split("-").map(Number)
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
 /**
  * UNIX seconds of a `Date`, an ISO string or a number of seconds; `undefined` when it is
- * none of these. A date-only string is midnight UTC; a date-time without an offset is UTC.
+ * none of these (nor a day of the calendar: 2024-02-30). A date-only string is midnight
+ * UTC; a date-time without an offset is UTC.
  */
 export const toUnixSeconds = (input: DateInput): number | undefined => {
   if (typeof input === "number") return Number.isFinite(input) ? Math.floor(input) : undefined
@@ -240,6 +248,7 @@ export const toUnixSeconds = (input: DateInput): number | undefined => {
   const text = input.trim()
   if (/^\d+$/.test(text)) return Number(text)
   if (!ISO_DATE.test(text) && !ISO_DATETIME.test(text)) return undefined
+  if (!isCalendarDay(text.slice(0, 10))) return undefined
   const normalised = ISO_DATE.test(text)
     ? `${text}T00:00:00Z`
     : /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text.replace(" ", "T") : `${text.replace(" ", "T")}Z`

@@ -102,6 +102,16 @@ describe("Search.compile", () => {
   })
 })
 
+describe("Search.toUnixSeconds", () => {
+  it("reads days of the calendar only: 2024-02-30 is not rolled over to March", () => {
+    expect(Search.toUnixSeconds("2024-02-29")).toBe(Date.UTC(2024, 1, 29) / 1000)
+    expect(Search.toUnixSeconds("2024-01-31T23:00:00-05:00")).toBe(Date.UTC(2024, 1, 1, 4) / 1000)
+    for (const notADay of ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31T10:00:00Z", "2024-00-10"]) {
+      expect([notADay, Search.toUnixSeconds(notADay)]).toEqual([notADay, undefined])
+    }
+  })
+})
+
 describe("QueryText.parse", () => {
   it("parses the design's example into the same body as the builder", () => {
     const text = `email ~ "@acme.com" AND (role = user OR role = lead) AND created_at > 2024-01-01`

@@ -36,6 +36,8 @@ export const run = (
     const body = yield* parseData(options.data)
     const client = yield* IntercomClient.IntercomClient
     const response = yield* client.request(body === undefined ? { method: verb, path: options.path } : { method: verb, path: options.path, body })
+    // An answer without a body (202, 204) prints nothing: stdout stays valid JSON or empty.
+    if (response === undefined) return
     yield* Effect.async<void>((resume) => {
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`, () => resume(Effect.void))
     })
