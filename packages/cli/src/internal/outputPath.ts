@@ -12,11 +12,16 @@ import { dirname } from "node:path"
 import * as Failure from "./cliFailure.js"
 
 /**
- * Fails with a usage error unless `path` names a file in an existing directory that is a
- * regular file or not there yet. Devices and pipes are refused: the command writes beside
- * the file and renames into place (or removes it), which would replace them.
+ * Fails with a usage error unless `path` names a file (not a directory) in an existing
+ * directory. With `replaced` (the file is written beside and renamed into place, or
+ * removed: `--out`, `--journal`), only a regular file or none will do, since a device or
+ * a pipe would be replaced; a file written in place (`--failed-ids /dev/stderr`) may be one.
  */
-export const checkWritable = (flag: string, path: string): Effect.Effect<void, Failure.CliFailure, FileSystem.FileSystem> =>
+export const checkWritable = (
+  flag: string,
+  path: string,
+  options: { readonly replaced: boolean }
+): Effect.Effect<void, Failure.CliFailure, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const stat = (at: string) => Effect.option(fs.stat(at))
@@ -25,7 +30,7 @@ export const checkWritable = (flag: string, path: string): Effect.Effect<void, F
     if (Option.isSome(target) && target.value.type === "Directory") {
       return yield* Failure.usage(`${flag} ${path} is a directory: name a file`)
     }
-    if (Option.isSome(target) && target.value.type !== "File") {
+    if (options.replaced && Option.isSome(target) && target.value.type !== "File") {
       return yield* Failure.usage(`${flag} ${path} is not a regular file (a device or a pipe): name a file`)
     }
     const directory = dirname(path)

@@ -93,7 +93,7 @@ export const run = (options: ExportOptions): Effect.Effect<
         `--since cannot select ${options.resource}: their records carry no updated_at or created_at; leave it out to export them all`
       )
     }
-    if (!toStdout) yield* checkWritable("--out", options.out)
+    if (!toStdout) yield* checkWritable("--out", options.out, { replaced: true })
     const since = yield* Option.match(options.since, {
       onNone: () => Effect.succeed(Option.none<number>()),
       onSome: (text) => {

@@ -161,9 +161,9 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
     )
     // The files this job may write, checked before any request (a dry run writes no journal).
-    yield* checkWritable("--failed-ids", options.failedFile)
+    yield* checkWritable("--failed-ids", options.failedFile, { replaced: false })
     if (!options.dryRun) {
-      yield* checkWritable("--journal", journalPath)
+      yield* checkWritable("--journal", journalPath, { replaced: true })
       // A fresh run replaces the journal: only ever one, never a file given by mistake.
       yield* Bulk.checkJournal(journalPath)
     }
