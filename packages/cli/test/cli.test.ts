@@ -193,6 +193,17 @@ describe("tag and untag", () => {
     value: [{ field: "role", operator: "=", value: "lead" }, { field: "location.country", operator: "=", value: "Germany" }]
   }
 
+  it("untag by a name the workspace lacks is refused, naming a tag that differs only in case", async () => {
+    const result = await run(["untag", "contacts", "--tag", "vip", "--query", query], { env })
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toBe(
+      "intercom-fx: no tag named \"vip\" in this workspace, so nothing to untag (tag names are case-sensitive: did you mean \"VIP\"?)"
+    )
+    const unknown = await run(["untag", "contacts", "--tag", "no-such-tag", "--query", query], { env })
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr.trim()).toBe("intercom-fx: no tag named \"no-such-tag\" in this workspace, so nothing to untag")
+  })
+
   it("--dry-run reports the matches and changes nothing, not even the tag", async () => {
     const expected = await searchIds(sandbox.info, queryBody)
     const result = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run", "--json"], { env })

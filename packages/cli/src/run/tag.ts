@@ -173,7 +173,17 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     // that matches nothing, or a search that fails before its first match) leaves no new,
     // empty tag behind.
     const tagsApi = yield* Tags
-    const existing = Option.fromNullable((yield* tagsApi.list()).data?.find((tag) => tag?.name === options.tag)?.id)
+    const tags = ((yield* tagsApi.list()).data ?? []).flatMap((tag) => (tag === null ? [] : [tag]))
+    const existing = Option.fromNullable(tags.find((tag) => tag.name === options.tag)?.id)
+    // Untagging by a name the workspace does not have would report every target "not
+    // tagged" and exit 0: a misspelt name would go unnoticed. (Names are case-sensitive.)
+    if (Option.isNone(existing) && action === "untag") {
+      const differentCase = tags.find((tag) => tag.name?.toLowerCase() === options.tag.toLowerCase())?.name ?? undefined
+      return yield* Failure.usage(
+        `no tag named "${options.tag}" in this workspace, so nothing to untag` +
+          (differentCase === undefined ? "" : ` (tag names are case-sensitive: did you mean "${differentCase}"?)`)
+      )
+    }
     const creates = Option.isNone(existing) && action === "tag" && !options.dryRun
     const tagIdOnce: Effect.Effect<Option.Option<string>, IntercomError.IntercomError> = creates
       ? yield* Effect.cached(Effect.map(tagsApi.create({ name: options.tag }), (created) => Option.fromNullable(created.id)))
