@@ -18,6 +18,8 @@ export { progress as option, type ProgressMode as Mode } from "./internal/option
 export interface Progress {
   /** Counts `n` more items done. */
   readonly advance: (n: number) => Effect.Effect<void>
+  /** Counts `n` items an earlier run did (`--resume`): done, but not part of this run's rate. */
+  readonly resumed: (n: number) => Effect.Effect<void>
   /** Sets the expected total, when the API tells it. */
   readonly total: (n: number) => Effect.Effect<void>
   /** Items done so far. */
@@ -26,6 +28,7 @@ export interface Progress {
 
 interface State {
   readonly done: number
+  readonly resumed: number
   readonly total: Option.Option<number>
 }
 
@@ -66,7 +69,7 @@ export const make = (
 ): Effect.Effect<Progress, never, Scope.Scope | RateLimit.RateLimit> =>
   Effect.gen(function*() {
     const rateLimit = yield* RateLimit.RateLimit
-    const state = yield* Ref.make<State>({ done: 0, total: Option.none() })
+    const state = yield* Ref.make<State>({ done: 0, resumed: 0, total: Option.none() })
     const started = Date.now()
     const tty = mode === "auto" && process.stderr.isTTY === true
 
@@ -75,7 +78,7 @@ export const make = (
       const stats = yield* rateLimit.stats
       const retried = yield* retries
       const elapsed = Math.max(0.001, (Date.now() - started) / 1000)
-      const rate = current.done / elapsed
+      const rate = (current.done - current.resumed) / elapsed
       const of = Option.match(current.total, { onNone: () => "", onSome: (total) => `/${total}` })
       return `${label}: ${current.done}${of} items, ${rate.toFixed(0)}/s${eta(current, rate)}, throttled ${stats.throttled}, 429s ${stats.rateLimited}, retries ${retried}`
     })
@@ -90,6 +93,7 @@ export const make = (
       advance: (n) =>
         Effect.flatMap(Ref.updateAndGet(state, (s) => ({ ...s, done: s.done + n })), () =>
           mode === "lines" ? Effect.flatMap(line, (text) => writeErr(`progress: ${text}\n`)) : Effect.void),
+      resumed: (n) => Ref.update(state, (s) => ({ ...s, done: s.done + n, resumed: s.resumed + n })),
       total: (n) => Ref.update(state, (s) => ({ ...s, total: Option.some(n) })),
       done: Effect.map(Ref.get(state), (s) => s.done)
     }

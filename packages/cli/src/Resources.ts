@@ -130,12 +130,25 @@ export const source = (resource: Exportable, options: SourceOptions): Either.Eit
 /** The source with only the records `keep` accepts. */
 export const filter = (self: Source, keep: (record: unknown) => boolean): Source =>
   self._tag === "Cursor"
-    ? { _tag: "Cursor", pages: (from) => Stream.map(self.pages(from), (page) => ({ ...page, items: page.items.filter(keep) })) }
+    // The listing's total no longer counts what is kept, so it is dropped.
+    ? { _tag: "Cursor", pages: (from) => Stream.map(self.pages(from), (page) => ({ items: page.items.filter(keep), next: page.next })) }
     : { ...self, items: Stream.filter(self.items, keep) }
 
-/** Every record of a source, from the start (for stdout, which does not resume). */
-export const records = (self: Source): Stream.Stream<unknown, SourceError, IntercomClient.IntercomClient> =>
-  self._tag === "Cursor" ? Paginate.items(self.pages(Option.none())) : self.items
+/**
+ * Every record of a source, from the start (for stdout, which does not resume). `onTotal`
+ * hears the listing's size whenever a page states it (plain callback: an effect per page
+ * would keep pages reachable long enough to be promoted; see `Sink.toStdout`).
+ */
+export const records = (
+  self: Source,
+  onTotal: (total: number) => void = () => {}
+): Stream.Stream<unknown, SourceError, IntercomClient.IntercomClient> =>
+  self._tag === "Cursor"
+    ? Paginate.items(Stream.map(self.pages(Option.none()), (page) => {
+      if (page.total !== undefined) onTotal(page.total)
+      return page
+    }))
+    : self.items
 
 /** The field that says when a record last changed, for `--since` on resources without search. */
 export const changedAt = (record: unknown): number | undefined =>

@@ -123,9 +123,24 @@ describe("export", () => {
     const result = await run(["export", "contacts", "--format", "json", "--limit", "400", "--progress", "lines"], { env })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toHaveLength(400)
-    const counts = result.stderr.split("\n").filter((line) => line.startsWith("progress:")).map((line) => line.match(/(\d+) items/)?.[1])
+    const counts = result.stderr.split("\n").filter((line) => line.startsWith("progress:")).map((line) => line.match(/ (\d+)\/400 items/)?.[1])
     expect(counts).toEqual(["150", "300", "400"]) // no line for the closing bracket
     expect(result.stderr).toContain("exported 400 contacts to stdout (json)")
+  })
+
+  // The listing's total_count (capped by --limit) is the expected total; the ETA follows from it.
+  it("progress says how many records to expect, and an ETA until the last", async () => {
+    const cwd = dir()
+    const progressOf = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("progress:"))
+    const toFile = await run(["export", "contacts", "--out", "all.ndjson", "--progress", "lines"], { env, cwd })
+    expect(toFile.code).toBe(0)
+    const lines = progressOf(toFile.stderr)
+    expect(lines.map((line) => line.match(/ (\d+\/\d+) items/)?.[1])).toEqual(["150/600", "300/600", "450/600", "600/600"])
+    expect(lines.slice(0, -1).every((line) => / items, \d+\/s, ETA \d+(m\d+)?s,/.test(line))).toBe(true)
+    expect(lines.at(-1)).not.toContain("ETA")
+
+    const limited = await run(["export", "contacts", "--limit", "200", "--progress", "lines"], { env })
+    expect(progressOf(limited.stderr).map((line) => line.match(/ (\d+\/\d+) items/)?.[1])).toEqual(["150/200", "200/200"])
   })
 
   it("writes every contact as one JSON array", async () => {
@@ -206,10 +221,14 @@ describe("tag and untag", () => {
 
   it("--dry-run reports the matches and changes nothing, not even the tag", async () => {
     const expected = await searchIds(sandbox.info, queryBody)
-    const result = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run", "--json"], { env })
+    const result = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run", "--json", "--progress", "lines"], { env })
     expect(result.code).toBe(0)
     expect(parseJsonLine(result.stdout)).toMatchObject({ matched: expected.length, wouldTagged: expected.length, failed: 0 })
     expect(await tagIdByName(sandbox.info, "dry")).toBeUndefined()
+    // The search's total_count is the expected total from the first match on.
+    const progress = result.stderr.split("\n").filter((line) => line.startsWith("progress:"))
+    expect(progress).toHaveLength(expected.length)
+    expect(progress.every((line, i) => line.includes(` ${i + 1}/${expected.length} items`))).toBe(true)
   })
 
   it("tags every match once, reports already-tagged on a rerun, and untag removes it", async () => {

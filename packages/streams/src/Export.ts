@@ -151,8 +151,13 @@ export interface Options<A, E, R> {
   readonly limit?: number
   /** What is serialised for each record (e.g. only some fields); default the record itself. Scroll ids are taken before it. */
   readonly project?: (item: A) => unknown
-  /** Called after each page is written and journaled, with the records in the file and those this page added. */
-  readonly onPage?: (progress: { readonly written: number; readonly added: number }) => Effect.Effect<void>
+  /**
+   * Called after each page is written and journaled, with the records in the file, those
+   * this page added, and the size of the whole listing when the page says (`Page.total`).
+   */
+  readonly onPage?: (
+    progress: { readonly written: number; readonly added: number; readonly total?: number | undefined }
+  ) => Effect.Effect<void>
   /** Called once, before fetching, when this run continues an earlier one, with the records already in the file. */
   readonly onResume?: (written: number) => Effect.Effect<void>
 }
@@ -347,7 +352,8 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
         items: ReadonlyArray<A>,
         next: Option.Option<Cursor>,
         more: boolean,
-        ids: (kept: ReadonlyArray<A>) => Option.Option<ReadonlyArray<string>>
+        ids: (kept: ReadonlyArray<A>) => Option.Option<ReadonlyArray<string>>,
+        total?: number
       ): Effect.Effect<boolean, SinkError> => {
         const kept = items.length > limit - count ? items.slice(0, Math.max(0, limit - count)) : items
         const full = count + kept.length >= limit
@@ -367,7 +373,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
           csv = { ...csv, columns }
           yield* journal.append([{ _tag: "page", end, bytes, count, ...cursor, ...newColumns, ...written }])
           progress = true
-          if (options.onPage !== undefined) yield* options.onPage({ written: count, added })
+          if (options.onPage !== undefined) yield* options.onPage({ written: count, added, total })
           return !full
         })
       }
@@ -375,7 +381,7 @@ export const run = <A, E, R>(options: Options<A, E, R>): Effect.Effect<Summary, 
       const source = options.source
       if (!state.end && count < limit) {
         if (source._tag === "Cursor") {
-          yield* runWhile(source.pages(state.next), (p) => page(p.items, p.next, Option.isSome(p.next), () => Option.none()))
+          yield* runWhile(source.pages(state.next), (p) => page(p.items, p.next, Option.isSome(p.next), () => Option.none(), p.total))
         } else {
           yield* runWhile(Stream.chunks(source.items), (chunk) => {
             const fresh = Chunk.toReadonlyArray(chunk).filter((item) => !state.ids.has(source.id(item)))

@@ -34,7 +34,13 @@ import * as Stream from "effect/Stream"
 export interface Page<A, C> {
   readonly items: ReadonlyArray<A>
   readonly next: Option.Option<C>
+  /** How many items the whole listing holds, when the response says (`total_count`): for progress and ETAs. */
+  readonly total?: number | undefined
 }
+
+/** The listing's size a response states, if it states one. */
+const totalOf = (response: { readonly total_count?: number | null | undefined }): { readonly total?: number } =>
+  typeof response.total_count === "number" ? { total: response.total_count } : {}
 
 /**
  * The page-level stream: fetches the page at `start` (none: the first page), then each
@@ -67,6 +73,7 @@ export const paginate = <A, C, E, R>(
  * the cursor, or (as some listings send it) a URL whose query carries `starting_after`.
  */
 export interface CursorPages {
+  readonly total_count?: number | null | undefined
   readonly pages?: {
     readonly next?: { readonly starting_after?: string | null | undefined } | string | null | undefined
   } | null | undefined
@@ -113,7 +120,7 @@ export const cursorPage = <Res extends CursorPages, A, E, R>(options: CursorOpti
     options.fetch(Option.isSome(cursor) ? { per_page: options.perPage, starting_after: cursor.value } : { per_page: options.perPage }),
     (response) => {
       const found = options.items(response)
-      return { items: found, next: nextCursor(response, cursor, found.length) }
+      return { items: found, next: nextCursor(response, cursor, found.length), ...totalOf(response) }
     }
   )
 
@@ -141,6 +148,7 @@ export const searchCursorPages = cursorPages
 
 /** The part of a page-numbered response the paginator reads. */
 export interface NumberedPages {
+  readonly total_count?: number | null | undefined
   readonly pages?: {
     readonly page?: number | null | undefined
     readonly total_pages?: number | null | undefined
@@ -168,7 +176,7 @@ export const pageNumberPage = <Res extends NumberedPages, A, E, R>(options: Page
     const found = options.items(response)
     const total = response.pages?.total_pages ?? undefined
     const more = found.length > 0 && (total === undefined ? found.length >= options.perPage : page < total)
-    return { items: found, next: more ? Option.some(page + 1) : Option.none() }
+    return { items: found, next: more ? Option.some(page + 1) : Option.none(), ...totalOf(response) }
   })
 }
 

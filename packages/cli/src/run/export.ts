@@ -126,6 +126,9 @@ export const run = (options: ExportOptions): Effect.Effect<
     const csv = fields !== null && options.format === "csv" ? { columns: fields } : undefined
 
     const progress = yield* Progress.make(options.resource, options.progress)
+    /** The expected record count, for the ETA: the listing's size, or the limit if smaller. */
+    const expect = (listing: number | undefined) =>
+      listing === undefined ? Effect.void : progress.total(limit === undefined ? listing : Math.min(listing, limit))
     const written = yield* Ref.make(0)
     const resumedFrom = yield* Ref.make(0)
     const partial = partialPath(options.out)
@@ -160,11 +163,13 @@ export const run = (options: ExportOptions): Effect.Effect<
       ...(csv === undefined ? {} : { csv }),
       ...(limit === undefined ? {} : { limit }),
       ...(shape === undefined ? {} : { project: shape }),
-      onResume: (count) => Effect.zipRight(Ref.set(resumedFrom, count), Effect.zipRight(Ref.set(written, count), progress.advance(count))),
-      onPage: ({ added, written: count }) => Effect.zipRight(Ref.set(written, count), progress.advance(added))
+      onResume: (count) => Effect.zipRight(Ref.set(resumedFrom, count), Effect.zipRight(Ref.set(written, count), progress.resumed(count))),
+      onPage: ({ added, total, written: count }) =>
+        Effect.zipRight(Effect.zipRight(Ref.set(written, count), expect(total)), progress.advance(added))
     }).pipe(Effect.flatMap((summary) => Ref.set(written, summary.written)))
 
-    const records = limit === 0 ? Stream.empty : Resources.records(source).pipe((all) => (limit === undefined ? all : Stream.take(all, limit)))
+    let listed: number | undefined
+    const records = limit === 0 ? Stream.empty : Resources.records(source, (total) => listed = total).pipe((all) => (limit === undefined ? all : Stream.take(all, limit)))
     // Records are counted as they pass and reported once written, by the sink: an effectful
     // stage here would keep each page reachable long enough to be promoted (see Sink.toStdout).
     let counted = 0
@@ -172,7 +177,9 @@ export const run = (options: ExportOptions): Effect.Effect<
       const added = counted
       counted = 0
       // A chunk of no records (JSON's closing bracket) is no progress.
-      return added === 0 ? Effect.void : Effect.zipRight(Ref.update(written, (n) => n + added), progress.advance(added))
+      return added === 0
+        ? Effect.void
+        : Effect.zipRight(Effect.zipRight(Ref.update(written, (n) => n + added), expect(listed)), progress.advance(added))
     })
     const toStdoutRun = records.pipe(
       Stream.mapChunks((chunk) => {

@@ -11,6 +11,7 @@ import {
   Contacts as ContactStreams,
   Conversations as ConversationStreams,
   Journal,
+  Paginate,
   QueryText,
   Search,
   Sink,
@@ -101,14 +102,18 @@ const reasonOf = (error: IntercomError.IntercomError): string =>
 
 const isAuth = (error: IntercomError.IntercomError): boolean => error._tag === "Unauthorized" || error._tag === "Forbidden"
 
-/** The records a search selects, decoded once by the resource's schema. */
-const searchTargets = (resource: "contacts" | "conversations" | "tickets", query: Search.Query) => {
-  const records: Stream.Stream<unknown, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> =
+/** The records a search selects, decoded once by the resource's schema; `onTotal` hears how many match. */
+const searchTargets = (resource: "contacts" | "conversations" | "tickets", query: Search.Query, onTotal: (total: number) => void) => {
+  const pages: Stream.Stream<Paginate.Page<unknown, string>, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> =
     resource === "contacts"
-      ? ContactStreams.search(query)
+      ? ContactStreams.searchPages(query)
       : resource === "conversations"
-      ? ConversationStreams.search(query)
-      : TicketStreams.search(query)
+      ? ConversationStreams.searchPages(query)
+      : TicketStreams.searchPages(query)
+  const records = Paginate.items(Stream.map(pages, (page) => {
+    if (page.total !== undefined) onTotal(page.total)
+    return page
+  }))
   return Stream.filterMap(records, (record) => Option.map(Option.fromNullable(idOf(record)), (id): Target => ({ id, record: Option.some(record) })))
 }
 
@@ -141,15 +146,17 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     if (options.concurrency < 1) return yield* Failure.usage("--concurrency must be 1 or more")
     if (options.tag.trim() === "") return yield* Failure.usage("--tag must not be empty")
 
-    // What to act on.
+    // What to act on, and how many targets there are once known (for the progress ETA).
+    let expected: number | undefined
     let targets: Stream.Stream<Target, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient>
     if (Option.isSome(options.query)) {
       if (!searchable(resource)) return yield* Failure.usage(`${resource} cannot be searched: select them with --ids FILE`)
       const query = yield* QueryText.parse(options.query.value, resource)
       yield* Search.compile(query, resource) // a bad query stops before any request
-      targets = searchTargets(resource, query)
+      targets = searchTargets(resource, query, (total) => expected = total)
     } else {
       const ids = yield* readIds(Option.getOrElse(options.ids, () => ""))
+      expected = ids.length
       targets = Stream.fromIterable(ids.map((id): Target => ({ id, record: Option.none() })))
     }
 
@@ -291,6 +298,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
           counts.failed++
           counts.failures.push({ id: outcome.id, reason: reasonOf(outcome.error) })
         }
+        if (expected !== undefined) yield* progress.total(expected)
         yield* progress.advance(1)
       })))
     yield* Fiber.join(job).pipe(
