@@ -26,3 +26,6 @@ export const table: ReadonlyArray<readonly [ExitCode, string]> = [
 ]
 
 export const helpText = `Exit codes: ${table.map(([code, text]) => `${code} ${text}`).join("; ")}.`
+
+/** `intercom-fx sandbox` runs until stopped, so its table is shorter. */
+export const sandboxHelpText = `Exit codes: ${done} stopped (Ctrl-C or SIGTERM); ${usage} usage error (a bad flag, or the port cannot be listened on).`

@@ -17,6 +17,7 @@ import * as Ref from "effect/Ref"
 import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
 import { CliFailure, oneLine } from "./internal/cliFailure.js"
+import { withTidyHelp } from "./internal/help.js"
 import { withPlainOutput } from "./internal/plainConsole.js"
 import * as UsageError from "./internal/usageError.js"
 import { Shutdown } from "./Shutdown.js"
@@ -36,7 +37,7 @@ const render = (cause: Cause.Cause<unknown>) => {
   return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
 }
 
-const main: Effect.Effect<number, never> = withPlainOutput(UsageError.silenced(Effect.suspend(() => Cli.run(process.argv)))).pipe(
+const main: Effect.Effect<number, never> = withPlainOutput(withTidyHelp(UsageError.silenced(Effect.suspend(() => Cli.run(process.argv))), "intercom-fx")).pipe(
   Effect.as(ExitCode.done),
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt

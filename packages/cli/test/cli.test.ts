@@ -394,7 +394,7 @@ describe("errors and exit codes", () => {
     const port = new URL(sandbox.info.baseUrl).port
     const result = await run(["sandbox", "--port", port, "--contacts", "10"])
     expect(result.code).toBe(2)
-    expect(result.stderr.trim()).toBe(`intercom-fx: sandbox: Cannot listen on 127.0.0.1:${port}`)
+    expect(result.stderr.trim()).toBe(`intercom-fx: sandbox: Cannot listen on 127.0.0.1:${port}: the port is already in use`)
   })
 
   it("--fields that names no field (an empty shell variable): one line, exit 2, nothing written", async () => {
@@ -473,6 +473,15 @@ describe("errors and exit codes", () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("Examples:")
     expect(result.stdout).toContain("4 interrupted")
+    // The usage line can be run as shown; flags are described by what they do, not their type.
+    expect(result.stdout).toContain("\n$ intercom-fx tag (-t, --tag text)")
+    expect(result.stdout).toContain("(-t, --tag text)\n\n  The tag's name.")
+    expect(result.stdout).not.toContain("A user-defined piece of text")
+
+    // The sandbox's normal end is Ctrl-C: no "interrupted" code to document.
+    const sandboxHelp = await run(["sandbox", "--help"])
+    expect(sandboxHelp.stdout).toContain("Exit codes: 0 stopped (Ctrl-C or SIGTERM); 2 usage error")
+    expect(sandboxHelp.stdout).not.toContain("4 interrupted")
   })
 
   // The subprocess's stdout and stderr are pipes: no terminal styling should reach them.

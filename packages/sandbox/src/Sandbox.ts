@@ -66,6 +66,21 @@ const resolveFaults = (f: SandboxOptions["faults"]): Either.Either<FaultSpec, Fa
   f === undefined ? Either.right(none) : typeof f === "string" ? parseFaults(f) : Either.right(f)
 
 /** Start a sandbox whose server closes with the scope. */
+/** Why a listen failed, in words, for the usual system errors. */
+const listenProblem = (cause: unknown): string => {
+  const code: unknown = typeof cause === "object" && cause !== null ? Reflect.get(cause, "code") : undefined
+  switch (code) {
+    case "EADDRINUSE":
+      return ": the port is already in use"
+    case "EACCES":
+      return ": permission denied (ports below 1024 need privileges)"
+    case "EADDRNOTAVAIL":
+      return ": no such address on this machine"
+    default:
+      return typeof code === "string" ? ` (${code})` : ""
+  }
+}
+
 export const start = (options: SandboxOptions = {}): Effect.Effect<SandboxInfo, SandboxError, Scope.Scope> =>
   Effect.gen(function*() {
     const faults = resolveFaults(options.faults)
@@ -91,7 +106,9 @@ export const start = (options: SandboxOptions = {}): Effect.Effect<SandboxInfo, 
     )
     const host = options.host ?? defaults.host
     const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: options.port ?? defaults.port, host }).pipe(
-      Effect.mapError((cause) => new SandboxError({ reason: "Listen", message: `Cannot listen on ${host}:${options.port ?? 0}`, cause }))
+      Effect.mapError((cause) =>
+        new SandboxError({ reason: "Listen", message: `Cannot listen on ${host}:${options.port ?? 0}${listenProblem(cause.cause)}`, cause })
+      )
     )
     yield* server.serve(makeApp(state))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0

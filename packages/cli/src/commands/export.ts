@@ -7,10 +7,9 @@
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
-import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
-import * as ExitCode from "../ExitCode.js"
+import { describe } from "../internal/help.js"
 import * as NamedValues from "../internal/namedValues.js"
 import { exportable, progress, workspace } from "../internal/options.js"
 import * as Report from "../Report.js"
@@ -67,13 +66,13 @@ export const command = Command.make(
       )
     })
 ).pipe(
-  Command.withDescription(HelpDoc.blocks([
-    HelpDoc.p("Export a resource to NDJSON, JSON or CSV. Contacts, conversations and tickets take --query; companies use the scroll API."),
-    HelpDoc.p("Examples:"),
-    HelpDoc.p("  intercom-fx export contacts --query 'email ~ \"@example.com\"' --format csv --fields id,email,location.city --out acme.csv"),
-    HelpDoc.p("  intercom-fx export companies --out companies.ndjson"),
-    HelpDoc.p("  intercom-fx export contacts --since 2024-01-01 --out recent.ndjson --resume"),
-    HelpDoc.p("  intercom-fx export tags --sandbox --format json"),
-    HelpDoc.p(ExitCode.helpText)
-  ]))
+  Command.withDescription(describe(
+    "Export a resource to NDJSON, JSON or CSV. Contacts, conversations and tickets take --query; companies use the scroll API.",
+    [
+      "intercom-fx export contacts --query 'email ~ \"@example.com\"' --format csv --fields id,email,location.city --out acme.csv",
+      "intercom-fx export companies --out companies.ndjson",
+      "intercom-fx export contacts --since 2024-01-01 --out recent.ndjson --resume",
+      "intercom-fx export tags --sandbox --format json"
+    ]
+  ))
 )

@@ -8,6 +8,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Sandbox } from "@intercom-fx/sandbox"
+import * as ExitCode from "../ExitCode.js"
 import { describe } from "../internal/help.js"
 import * as NamedValues from "../internal/namedValues.js"
 
@@ -66,6 +67,7 @@ export const command: Command.Command<"sandbox", never, Sandbox.SandboxError, Pa
         "intercom-fx sandbox --port 4010 --token dev-token --contacts 10000",
         "intercom-fx sandbox --port 4010 --token dev-token --rate-limit 100 --faults 5xx=0.05,reset=0.01",
         "INTERCOM_BASE_URL=http://127.0.0.1:4010 INTERCOM_ACCESS_TOKEN=dev-token intercom-fx export contacts --limit 10"
-      ]
+      ],
+      ExitCode.sandboxHelpText
     ))
   )
