@@ -139,6 +139,14 @@ export const make = (options: Options): Effect.Effect<IntercomConfigShape, Inval
 const checked = <A>(either: Either.Either<A, InvalidConfig>): Either.Either<A, ConfigError.ConfigError> =>
   Either.mapLeft(either, (error) => ConfigError.InvalidData([error.setting], error.message))
 
+/** `INTERCOM_REGION`, in any case (`EU` is as clear as `eu`). */
+const region: Config.Config<Region> = Config.mapOrFail(Config.string("INTERCOM_REGION"), (text) => {
+  const wanted = text.trim().toLowerCase()
+  return wanted === "us" || wanted === "eu" || wanted === "au"
+    ? Either.right(wanted)
+    : Either.left(ConfigError.InvalidData([], `Expected one of (us, eu, au) but received ${JSON.stringify(text)}`))
+})
+
 /**
  * Reads `INTERCOM_ACCESS_TOKEN`, `INTERCOM_REGION` (us|eu|au), `INTERCOM_BASE_URL`,
  * `INTERCOM_VERSION`, `INTERCOM_TIMEOUT` (e.g. "30 seconds"), `INTERCOM_MAX_ATTEMPTS`,
@@ -146,7 +154,7 @@ const checked = <A>(either: Either.Either<A, InvalidConfig>): Either.Either<A, C
  */
 export const config: Config.Config<IntercomConfigShape> = Config.all({
   accessToken: Config.redacted("INTERCOM_ACCESS_TOKEN"),
-  region: Config.literal("us", "eu", "au")("INTERCOM_REGION").pipe(Config.withDefault("us" as const)),
+  region: region.pipe(Config.withDefault("us" as const)),
   baseUrl: Config.option(Config.string("INTERCOM_BASE_URL")),
   version: Config.string("INTERCOM_VERSION").pipe(Config.withDefault(defaultVersion)),
   timeout: Config.duration("INTERCOM_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),

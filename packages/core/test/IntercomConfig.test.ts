@@ -17,6 +17,9 @@ describe("IntercomConfig", () => {
       expect(eu.baseUrl).toBe("https://api.eu.intercom.io")
       const au = yield* fromEnv({ INTERCOM_ACCESS_TOKEN: "tok", INTERCOM_REGION: "au" })
       expect(au.baseUrl).toBe("https://api.au.intercom.io")
+      // In any case, as people write them.
+      const upper = yield* fromEnv({ INTERCOM_ACCESS_TOKEN: "tok", INTERCOM_REGION: " EU" })
+      expect(upper.baseUrl).toBe("https://api.eu.intercom.io")
     }))
 
   it.effect("reads the retry cap and throttling switch", () =>
