@@ -16,7 +16,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
-import { CliFailure, oneLine } from "./internal/cliFailure.js"
+import { CliFailure, oneLine, usage } from "./internal/cliFailure.js"
 import { withTidyHelp } from "./internal/help.js"
 import { withPlainOutput } from "./internal/plainConsole.js"
 import * as UsageError from "./internal/usageError.js"
@@ -37,7 +37,17 @@ const render = (cause: Cause.Cause<unknown>) => {
   return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
 }
 
-const main: Effect.Effect<number, never> = withPlainOutput(withTidyHelp(UsageError.silenced(Effect.suspend(() => Cli.run(process.argv))), "intercom-fx")).pipe(
+/** @effect/cli's wizard prompts on the terminal; without one it would wait forever on a pipe. */
+const wizardWithoutTerminal = (argv: ReadonlyArray<string>): boolean =>
+  argv.includes("--wizard") && (process.stdin.isTTY !== true || process.stdout.isTTY !== true)
+
+const command = Effect.suspend(() =>
+  wizardWithoutTerminal(process.argv.slice(2))
+    ? Effect.fail(usage("--wizard needs a terminal (stdin and stdout); give the command its flags instead, see intercom-fx --help"))
+    : Cli.run(process.argv)
+)
+
+const main: Effect.Effect<number, never> = withPlainOutput(withTidyHelp(UsageError.silenced(command), "intercom-fx")).pipe(
   Effect.as(ExitCode.done),
   Effect.catchAllCause((cause) => {
     if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
