@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Failure from "./internal/cliFailure.js"
+import { readText } from "./internal/inputFile.js"
 import type { WorkspaceOptions } from "./internal/options.js"
 
 export { type WorkspaceOptions, workspace as options } from "./internal/options.js"
@@ -27,16 +28,7 @@ export const missingToken =
 
 const readTokenFile = (path: string) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError((error) =>
-        Failure.usage(
-          error._tag === "SystemError" && error.reason === "NotFound"
-            ? `--token-file ${path} does not exist`
-            : `cannot read --token-file ${path}: ${error.message}`
-        )
-      )
-    )
+    const text = yield* readText("--token-file", path)
     const token = text.trim()
     if (token === "") return yield* Failure.usage(`--token-file ${path} is empty`)
     if (/\s/.test(token)) return yield* Failure.usage(`--token-file ${path} holds more than one line or word: put the token alone in it`)

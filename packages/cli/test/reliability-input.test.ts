@@ -51,7 +51,7 @@ describe("invalid input: one line, exit 2, no stack trace, no request", () => {
     const cwd = dir()
     const before = await stats(sandbox.info)
     const cases = badInputs.map((input, index) => ({ input, index })).filter(({ input }) => input.fast === true)
-    expect(cases.length).toBe(19)
+    expect(cases.length).toBe(20)
     const outcomes = await pool(2, cases.map(({ input, index }) => () => runBadInput(sandbox.info, cwd, index, input, transcript)))
     expect(outcomes.filter((outcome) => outcome.problems.length > 0)).toEqual([])
     // Not one request reached the sandbox, from any case.
@@ -78,6 +78,18 @@ describe("ids files", () => {
     expect(hasStackTrace(result.stderr)).toBe(false)
     expect(Fs.readFileSync(Path.join(cwd, "failed.txt"), "utf8").split("\n").filter((l) => l !== "").sort()).toEqual([...junk].sort())
     expect((await taggedContactIds(sandbox.info, "junk-mix")).sort()).toEqual([...real].sort())
+  })
+
+  // An export's CSV fed back as it is: its header says which column holds the ids.
+  it("a CSV whose header names an id column other than the first: that column is read", async () => {
+    const cwd = dir()
+    const real = (await searchIds(sandbox.info, { field: "role", operator: "=", value: "lead" })).slice(0, 4)
+    const text = ["email,ID,name", ...real.map((id, i) => `person${i}@example.com,${id},Person ${i}`)].join("\n")
+    Fs.writeFileSync(Path.join(cwd, "leads.csv"), text)
+    const result = await cli(["tag", "contacts", "--tag", "from-csv", "--ids", "leads.csv", "--json"], { env: envFor(sandbox.info), cwd, transcript })
+    expect(result.code).toBe(0)
+    expect(lastJson(result.stdout)).toMatchObject({ matched: 4, tagged: 4, failed: 0 })
+    expect((await taggedContactIds(sandbox.info, "from-csv")).sort()).toEqual([...real].sort())
   })
 
   it("an empty file: a usage error naming it (exit 2), no request, no tag", async () => {

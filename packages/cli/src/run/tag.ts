@@ -25,6 +25,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
+import { readText } from "../internal/inputFile.js"
 import { checkWritable } from "../internal/outputPath.js"
 import { workspaceId } from "../internal/workspaceId.js"
 import { arrayAt, booleanAt, idOf } from "../internal/json.js"
@@ -81,16 +82,23 @@ const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; reado
  * A file with no ids at all is almost certainly the wrong file, so it is a usage error
  * (before any request).
  */
+/**
+ * The ids in an ids file: one per line, or a CSV (an export's, say) whose header names an
+ * `id` column, which is then the one read; without such a header, the first column.
+ * Blank lines and `#` comments are skipped.
+ */
+export const idsIn = (text: string): Array<string> => {
+  const cells = (line: string) => line.split(",").map((cell) => cell.trim().replace(/^"|"$/g, ""))
+  const rows = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((line) => line.trim() !== "" && !line.trim().startsWith("#")).map(cells)
+  const header = rows[0]?.findIndex((cell) => cell.toLowerCase() === "id") ?? -1
+  const column = Math.max(0, header)
+  return (header >= 0 ? rows.slice(1) : rows).map((row) => row[column] ?? "").filter((id) => id !== "")
+}
+
 const readIds = (path: string) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError((error) =>
-        Failure.usage(error._tag === "SystemError" && error.reason === "NotFound" ? `--ids ${path} does not exist` : `cannot read --ids ${path}: ${error.message}`)
-      )
-    )
-    const ids = text.replace(/^\uFEFF/, "").split(/\r?\n/).map((line) => (line.split(",")[0] ?? "").trim().replace(/^"|"$/g, ""))
-      .filter((line) => line !== "" && !line.startsWith("#") && line.toLowerCase() !== "id")
+    const text = yield* readText("--ids", path)
+    const ids = idsIn(text)
     if (ids.length === 0) {
       return yield* Failure.usage(`--ids ${path} holds no ids (only blank lines, # comments or an "id" header): check the file, one id per line`)
     }
