@@ -5,8 +5,12 @@
  * the sandbox) when it runs, so `--help` and `--version` start fast.
  */
 import * as Command from "@effect/cli/Command"
+import * as Descriptor from "@effect/cli/CommandDescriptor"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Usage from "@effect/cli/Usage"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
 import * as DemoCommand from "./commands/demo.js"
 import * as ExportCommand from "./commands/export.js"
 import * as RequestCommand from "./commands/request.js"
@@ -43,6 +47,16 @@ export const root = Command.make("intercom-fx", {}, () =>
 
 /** The subcommands' names. */
 export const commandNames: ReadonlyArray<string> = Array.from(HashMap.keys(Command.getSubcommands(root)))
+
+/** The flags of `command` that take a value (`--limit integer`, not `[--resume]`), read off its usage line. */
+export const valueFlags = (command: string): ReadonlyArray<string> =>
+  Option.match(HashMap.get(Command.getSubcommands(root), command), {
+    onNone: () => [],
+    onSome: (descriptor) => {
+      const usage = HelpDoc.toAnsiText(Usage.getHelp(Descriptor.getUsage(descriptor)))
+      return Array.from(usage.matchAll(/(--[\w-]+) [^\s[\]()|]/g), (match) => match[1] ?? "")
+    }
+  })
 
 /** Parses `argv` (as `process.argv`: runtime, script, arguments) and runs the command. */
 export const run = Command.run(root, { name: "intercom-fx", version })

@@ -529,6 +529,8 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "sandbox --latency negative", args: ["sandbox", "--latency", "-1"], mentions: ["--latency -1", "0 or more"] },
   { name: "--journal is not a journal", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--journal", "notes.md"], mentions: ["notes.md", "not a journal", "left as it is"], files: { "ids.txt": "a\n", "notes.md": "# notes\nkeep me\n" }, fast: true },
   { name: "--out is a device", args: ["export", "tags", "--out", "/dev/null"], mentions: ["--out /dev/null", "not a regular file"], fast: true },
+  { name: "--out followed by a flag", args: ["export", "tags", "--out", "--json"], mentions: ["--out --json looks like a flag"], fast: true },
+  { name: "a value flag given last", args: ["export", "contacts", "--limit"], mentions: ["--limit needs a value", "see intercom-fx export --help"], fast: true },
   { name: "--out names no file", args: ["export", "tags", "--out", ""], mentions: ["--out names no file"], fast: true },
   { name: "--ids is a directory", args: ["untag", "contacts", "--tag", "x", "--ids", "adir"], mentions: ["--ids adir is a directory"], files: { "adir/keep": "" } },
   { name: "--token-file is a directory", args: ["export", "tags", "--token-file", "adir"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ["--token-file adir is a directory"], files: { "adir/keep": "" }, fast: true },

@@ -26,6 +26,10 @@ export const checkWritable = (
     const fs = yield* FileSystem.FileSystem
     const stat = (at: string) => Effect.option(fs.stat(at))
     if (path.trim() === "") return yield* Failure.usage(`${flag} names no file: give a path`)
+    // `--out --json`: the parser took the next flag as the file name.
+    if (path.startsWith("-") && path !== "-") {
+      return yield* Failure.usage(`${flag} ${path} looks like a flag, not a file: give ${flag} a file name (for a file named so, write ./${path})`)
+    }
     const target = yield* stat(path)
     if (Option.isSome(target) && target.value.type === "Directory") {
       return yield* Failure.usage(`${flag} ${path} is a directory: name a file`)

@@ -19,10 +19,25 @@ export const silenced = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect
 export const line = (
   error: ValidationError.ValidationError,
   args: ReadonlyArray<string>,
-  commands: ReadonlyArray<string>
+  commands: ReadonlyArray<string>,
+  valueFlags: (command: string) => ReadonlyArray<string> = () => []
 ): string => {
   const first = args.find((arg) => !arg.startsWith("-"))
   const command = first !== undefined && commands.includes(first) ? first : undefined
   const what = oneLine(withoutEscapes(HelpDoc.toAnsiText(error.error)))
-  return `${what}; see intercom-fx ${command === undefined ? "" : `${command} `}--help`
+  return `${valueMissing(what, args, command === undefined ? [] : valueFlags(command)) ?? what}; see intercom-fx ${
+    command === undefined ? "" : `${command} `
+  }--help`
+}
+
+/**
+ * @effect/cli reports a flag given without its value (`--limit` last, or followed by
+ * another flag) as an unknown argument, which sends the user looking for a typo.
+ */
+const valueMissing = (what: string, args: ReadonlyArray<string>, flags: ReadonlyArray<string>): string | undefined => {
+  const flag = /^Received unknown argument: '(--[\w-]+)'$/.exec(what)?.[1]
+  if (flag === undefined || !flags.includes(flag)) return undefined
+  const at = args.indexOf(flag)
+  const next = args[at + 1]
+  return at >= 0 && (next === undefined || next.startsWith("-")) ? `${flag} needs a value` : undefined
 }
