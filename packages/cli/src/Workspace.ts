@@ -66,12 +66,16 @@ export const layer = (
   workspace: WorkspaceOptions
 ): Layer.Layer<IntercomClient.IntercomClient | RateLimit.RateLimit, unknown, FileSystem.FileSystem> => {
   // The sandbox is loaded only when asked for: it roughly doubles the start-up of a command.
-  const config: Layer.Layer<IntercomConfig.IntercomConfig, unknown, FileSystem.FileSystem> = workspace.sandbox
-    ? Layer.unwrapScoped(
-      Effect.flatMap(Effect.promise(() => import("@intercom-fx/sandbox")), ({ Sandbox }) =>
-        Effect.map(Sandbox.start(embeddedSandbox), (info) =>
-          IntercomConfig.layer({ accessToken: Redacted.make(info.token), baseUrl: info.baseUrl })))
-    )
-    : Layer.effect(IntercomConfig.IntercomConfig, configFromEnvironment(workspace.tokenFile))
+  const sandbox: Layer.Layer<IntercomConfig.IntercomConfig, unknown> = Layer.unwrapScoped(
+    Effect.flatMap(Effect.promise(() => import("@intercom-fx/sandbox")), ({ Sandbox }) =>
+      Effect.map(Sandbox.start(embeddedSandbox), (info) =>
+        IntercomConfig.layer({ accessToken: Redacted.make(info.token), baseUrl: info.baseUrl })))
+  )
+  const config: Layer.Layer<IntercomConfig.IntercomConfig, unknown, FileSystem.FileSystem> = !workspace.sandbox
+    ? Layer.effect(IntercomConfig.IntercomConfig, configFromEnvironment(workspace.tokenFile))
+    : Option.isSome(workspace.tokenFile)
+    // A token meant for a real workspace, given with --sandbox: one of the two is a mistake.
+    ? Layer.fail(Failure.usage("--token-file and --sandbox conflict: the sandbox has its own token; leave one out"))
+    : sandbox
   return IntercomClient.layerWith(config).pipe(Layer.provide(NodeHttpClient.layerUndici))
 }

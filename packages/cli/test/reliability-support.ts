@@ -518,6 +518,8 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--progress value", args: ["export", "contacts", "--progress", "loud"], mentions: ['--progress "loud"', "auto, lines or off"] },
   { name: "--resume to stdout", args: ["export", "contacts", "--resume"], mentions: ["--resume", "--out"] },
   { name: "notes without --contact", args: ["export", "notes"], mentions: ["--contact"] },
+  { name: "--contact on contacts", args: ["export", "contacts", "--contact", "abc"], mentions: ["--contact selects whose notes"], fast: true },
+  { name: "--data on a GET", args: ["request", "GET", "/contacts", "--data", "{}"], mentions: ["a GET sends no body"] },
   { name: "empty --tag", args: ["tag", "contacts", "--tag", " ", "--query", "role = lead"], mentions: ["--tag"] },
   { name: "--query and --ids", args: ["tag", "contacts", "--tag", "x", "--query", "role = lead", "--ids", "ids.txt"], mentions: ["--query", "--ids"], files: { "ids.txt": "a\n" } },
   { name: "--concurrency 0", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--concurrency", "0"], mentions: ["--concurrency"], files: { "ids.txt": "a\n" } },
@@ -538,6 +540,7 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "request --data not JSON", args: ["request", "POST", "/contacts", "--data", "{bad"], mentions: ["--data", "JSON"] },
   { name: "--token-file with two lines", args: ["export", "tags", "--token-file", "token.txt"], env: { INTERCOM_ACCESS_TOKEN: null }, files: { "token.txt": "tok-SECRET-a\r\nsecond line\n" }, mentions: ["--token-file token.txt", "more than one line"], fast: true },
   { name: "a token holding a line break", args: ["export", "tags"], env: { INTERCOM_ACCESS_TOKEN: "tok-SECRET-b\nX" }, mentions: ["INTERCOM_ACCESS_TOKEN", "line break"], fast: true },
+  { name: "--token-file with --sandbox", args: ["export", "tags", "--sandbox", "--token-file", "token.txt"], files: { "token.txt": "tok-SECRET-c\n" }, mentions: ["--token-file and --sandbox conflict"], fast: true },
   { name: "--token-file empty", args: ["export", "tags", "--token-file", "token.txt"], env: { INTERCOM_ACCESS_TOKEN: null }, files: { "token.txt": "  \n" }, mentions: ["--token-file", "empty"] },
   // settings: regions, URLs, limits (non-loopback hosts are TEST-NET / .invalid: never reachable, should a check fail)
   { name: "unknown region", args: ["export", "tags"], env: { INTERCOM_REGION: "mars" }, mentions: ["INTERCOM_REGION"], fast: true },

@@ -110,6 +110,9 @@ export const run = (options: ExportOptions): Effect.Effect<
     if (parallel > 1 && !Resources.searchable(options.resource)) {
       return yield* Failure.usage(`--parallel uses partitioned search: contacts, conversations and tickets only, not ${options.resource}`)
     }
+    if (Option.isSome(options.contact) && options.resource !== "notes") {
+      return yield* Failure.usage(`--contact selects whose notes to export; ${options.resource} are not listed per contact, leave it out`)
+    }
     const found = Resources.source(options.resource, { where, parallel, contact: options.contact })
     if (Either.isLeft(found)) return yield* Failure.usage(found.left)
     // Resources without search filter --since on the records themselves.

@@ -33,6 +33,9 @@ export const run = (
 ): Effect.Effect<void, Failure.CliFailure | IntercomError.IntercomError, IntercomClient.IntercomClient> =>
   Effect.gen(function*() {
     const verb = yield* validate(options.method, options.path)
+    if (verb === "GET" && Option.isSome(options.data)) {
+      return yield* Failure.usage("a GET sends no body: leave out --data, or pass the values in the PATH's query string")
+    }
     const body = yield* parseData(options.data)
     const client = yield* IntercomClient.IntercomClient
     const response = yield* client.request(body === undefined ? { method: verb, path: options.path } : { method: verb, path: options.path, body })
