@@ -223,12 +223,27 @@ describe("tag and untag", () => {
     const expected = await searchIds(sandbox.info, queryBody)
     const result = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run", "--json", "--progress", "lines"], { env })
     expect(result.code).toBe(0)
-    expect(parseJsonLine(result.stdout)).toMatchObject({ matched: expected.length, wouldTagged: expected.length, failed: 0 })
+    expect(parseJsonLine(result.stdout)).toMatchObject({ matched: expected.length, wouldTagged: expected.length, failed: 0, wouldCreateTag: true })
     expect(await tagIdByName(sandbox.info, "dry")).toBeUndefined()
+    const human = await run(["tag", "contacts", "--tag", "dry", "--query", query, "--dry-run"], { env })
+    expect(human.stderr).toContain('the tag "dry" does not exist yet: a real run would create it')
     // The search's total_count is the expected total from the first match on.
     const progress = result.stderr.split("\n").filter((line) => line.startsWith("progress:"))
     expect(progress).toHaveLength(expected.length)
     expect(progress.every((line, i) => line.includes(` ${i + 1}/${expected.length} items`))).toBe(true)
+  })
+
+  it("a new tag whose name differs only in case from an existing one is created, and the summary says so", async () => {
+    const result = await run(["tag", "contacts", "--tag", "NEWSLETTER", "--query", query], { env })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('created the tag "NEWSLETTER"')
+    expect(result.stderr).toContain('note: the workspace also has a tag "Newsletter"; tag names are case-sensitive, so "NEWSLETTER" is another tag')
+    const newsletter = await tagIdByName(sandbox.info, "Newsletter")
+    const created = await tagIdByName(sandbox.info, "NEWSLETTER")
+    expect(created).toBeDefined()
+    expect(created).not.toBe(newsletter)
+    const again = await run(["tag", "contacts", "--tag", "NEWSLETTER", "--query", query, "--json"], { env })
+    expect(parseJsonLine(again.stdout)).toMatchObject({ createdTag: false, otherCaseTag: null, alreadyTagged: (await searchIds(sandbox.info, queryBody)).length })
   })
 
   it("tags every match once, reports already-tagged on a rerun, and untag removes it", async () => {

@@ -199,10 +199,19 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
           (differentCase === undefined ? "" : ` (tag names are case-sensitive: did you mean "${differentCase}"?)`)
       )
     }
-    const creates = Option.isNone(existing) && action === "tag" && !options.dryRun
+    const missing = Option.isNone(existing) && action === "tag"
+    const creates = missing && !options.dryRun
+    let created = false
     const tagIdOnce: Effect.Effect<Option.Option<string>, IntercomError.IntercomError> = creates
-      ? yield* Effect.cached(Effect.map(tagsApi.create({ name: options.tag }), (created) => Option.fromNullable(created.id)))
+      ? yield* Effect.cached(Effect.map(tagsApi.create({ name: options.tag }), (tag) => {
+        created = true
+        return Option.fromNullable(tag.id)
+      }))
       : Effect.succeed(existing)
+    // Tagging with "vip" next to an existing "VIP" makes a second tag: say so in the summary.
+    const sameButCase = missing
+      ? Option.fromNullable(tags.find((tag) => tag.name?.toLowerCase() === options.tag.toLowerCase())?.name ?? undefined)
+      : Option.none<string>()
     const adminId = resource === "conversations" || resource === "tickets"
       ? Option.fromNullable((yield* (yield* Admins).identify()).id).pipe(Option.map(String))
       : Option.none<string>()
@@ -333,6 +342,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
         [options.dryRun ? `would${verb[0]?.toUpperCase()}${verb.slice(1)}` : verb]: counts.done,
         [action === "tag" ? "alreadyTagged" : "notTagged"]: counts.already,
         failed: counts.failed,
+        [options.dryRun ? "wouldCreateTag" : "createdTag"]: options.dryRun ? missing && counts.done > 0 : created,
+        otherCaseTag: Option.getOrNull(sameButCase),
         failedIdsFile: counts.failed > 0 ? options.failedFile : null,
         failures: counts.failures.slice(0, 100),
         throttled: stats.throttled, rateLimited: stats.rateLimited, retries
@@ -340,6 +351,12 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       human: [
         `${action} "${options.tag}" on ${resource}${options.dryRun ? " (dry run, nothing changed)" : ""}: ` +
           `matched ${counts.matched}, ${options.dryRun ? `would be ${verb}` : verb} ${counts.done}, ${already} ${counts.already}, failed ${counts.failed}`,
+        ...(created ? [`created the tag "${options.tag}"`] : []),
+        ...(missing && options.dryRun && counts.done > 0 ? [`the tag "${options.tag}" does not exist yet: a real run would create it`] : []),
+        ...Option.match(sameButCase, {
+          onNone: () => [],
+          onSome: (name) => [`note: the workspace also has a tag "${name}"; tag names are case-sensitive, so "${options.tag}" is another tag`]
+        }),
         ...(nothingToResume ? [`there was nothing to resume (no journal ${journalPath}), so the job started from the beginning`] : []),
         ...(counts.failed > 0
           ? [
