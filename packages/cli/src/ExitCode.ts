@@ -19,7 +19,7 @@ export type ExitCode = typeof done | typeof failedItems | typeof usage | typeof 
 /** The exit-code table as printed in `--help`. */
 export const table: ReadonlyArray<readonly [ExitCode, string]> = [
   [done, "done"],
-  [failedItems, "finished, but some items failed (or the API failed, or stdout could not be written)"],
+  [failedItems, "finished, but some items failed (or the API failed, or the output could not be written: stdout, a full disk)"],
   [usage, "usage or configuration error"],
   [auth, "authentication or permission error (401/403)"],
   [interrupted, "interrupted (Ctrl-C); rerun with --resume"]

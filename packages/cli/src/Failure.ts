@@ -94,7 +94,14 @@ export const renderError = (error: unknown): Rendered => {
     return usage2(`the journal ${error.journal} belongs to another job or workspace: rerun that job's exact command with its token, or drop --resume`)
   }
   if (error instanceof Paginate.ScrollExpired || error instanceof Paginate.ScrollIncomplete) return { code: ExitCode.failedItems, line: oneLine(error.message) }
-  if (error instanceof Sink.SinkError) return { code: ExitCode.usage, line: oneLine(error.message) }
+  if (error instanceof Sink.SinkError) {
+    // Out of space is not a usage error: the command was right, and what it wrote is journaled.
+    if (!error.outOfSpace) return { code: ExitCode.usage, line: oneLine(error.message) }
+    const fix = error.detail.endsWith("(EFBIG)")
+      ? "raise the file-size limit (ulimit -f)"
+      : "free some space"
+    return { code: ExitCode.failedItems, line: oneLine(`${error.message}: ${fix}, then rerun the same command with --resume`) }
+  }
   // By tag, not class: importing the sandbox to render an error would double the time to fail.
   if (isTagged(error, "SandboxError")) {
     return { code: ExitCode.usage, line: `sandbox: ${oneLine(error instanceof Error ? error.message : String(error))}` }

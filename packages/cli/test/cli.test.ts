@@ -405,6 +405,29 @@ describe("errors and exit codes", () => {
     expect(stderr.trim().split("\n")).toEqual(["intercom-fx: cannot write to stdout: ENOSPC: no space left on device, write"])
   })
 
+  // ulimit -f stands in for a full disk: the write fails with EFBIG once the partial file reaches 300 KB (after the first page).
+  it("an --out that fills the disk: one line, exit 1, and --resume finishes the same file", async () => {
+    const cwd = dir()
+    const child = ChildProcess.spawn("bash", ["-c", "ulimit -f 300; exec \"$0\" \"$@\"", process.execPath, bin, "export", "contacts", "--out", "all.ndjson"], {
+      cwd, env: { PATH: process.env.PATH ?? "", INTERCOM_BASE_URL: sandbox.info.baseUrl, INTERCOM_ACCESS_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"]
+    })
+    let stderr = ""
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
+    expect(code).toBe(1)
+    expect(stderr.trim().split("\n")).toEqual([
+      "intercom-fx: cannot write .all.ndjson.intercom-fx.partial: file too large (EFBIG): raise the file-size limit (ulimit -f), then rerun the same command with --resume"
+    ])
+    expect(Fs.existsSync(Path.join(cwd, ".all.ndjson.intercom-fx.journal"))).toBe(true)
+
+    const resumed = await run(["export", "contacts", "--out", "all.ndjson", "--resume", "--json"], { env, cwd })
+    expect(resumed.code).toBe(0)
+    expect(parseJsonLine(resumed.stdout).resumedFrom).toBeGreaterThan(0)
+    const whole = await run(["export", "contacts", "--out", "whole.ndjson"], { env, cwd })
+    expect(whole.code).toBe(0)
+    expect(Fs.readFileSync(Path.join(cwd, "all.ndjson"), "utf8")).toBe(Fs.readFileSync(Path.join(cwd, "whole.ndjson"), "utf8"))
+  })
+
   it("a sandbox that cannot start (its port is taken): one line, exit 2", async () => {
     const port = new URL(sandbox.info.baseUrl).port
     const result = await run(["sandbox", "--port", port, "--contacts", "10"])

@@ -35,6 +35,11 @@ export class SinkError extends Schema.TaggedError<SinkError>()("SinkError", {
   override get message(): string {
     return `cannot ${this.operation} ${this.path}: ${this.detail}`
   }
+
+  /** The disk, a quota or the process's file-size limit is full: the path was fine, the space ran out. */
+  get outOfSpace(): boolean {
+    return /\((ENOSPC|EFBIG|EDQUOT)\)$/.test(this.detail)
+  }
 }
 
 /**
