@@ -1,10 +1,29 @@
 #!/usr/bin/env node
 // Committed launcher: npm links workspace bins at install time, before dist/ exists,
 // so the linked file must be this executable stub rather than a build output.
-import("../dist/bin.js").catch((error) => {
-  if (error && error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/bin.js")) {
-    process.stderr.write("intercom-fx is not built yet: run `npm run build` first.\n")
-    process.exit(2)
+
+// Loading the command takes a moment; a Ctrl-C or SIGTERM meanwhile would end the process
+// with the shell's 130/143. Nothing has started yet, so end with the documented codes
+// instead: 4 (interrupted), or 0 for `sandbox`, whose normal end is Ctrl-C. Once loaded,
+// the command handles signals itself.
+const sandbox = process.argv.slice(2).find((arg) => !arg.startsWith("-")) === "sandbox"
+const early = () => {
+  if (!sandbox) process.stderr.write("intercom-fx: interrupted before the command started\n")
+  process.exit(sandbox ? 0 : 4)
+}
+process.on("SIGINT", early)
+process.on("SIGTERM", early)
+
+import("../dist/bin.js").then(
+  () => {
+    process.off("SIGINT", early)
+    process.off("SIGTERM", early)
+  },
+  (error) => {
+    if (error && error.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/bin.js")) {
+      process.stderr.write("intercom-fx is not built yet: run `npm run build` first.\n")
+      process.exit(2)
+    }
+    throw error
   }
-  throw error
-})
+)
