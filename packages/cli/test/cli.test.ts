@@ -246,6 +246,26 @@ describe("tag and untag", () => {
     expect(parseJsonLine(again.stdout)).toMatchObject({ createdTag: false, otherCaseTag: null, alreadyTagged: (await searchIds(sandbox.info, queryBody)).length })
   })
 
+  // GET /me answers both the admin a conversation tag is attributed to and the journal's workspace.
+  it("tagging conversations asks GET /me once, and the conversation carries the tag", async () => {
+    const cwd = dir()
+    const listed = await api(sandbox.info, "GET", "/conversations?per_page=2")
+    const ids = (Reflect.get(Object(listed), "conversations") as Array<{ id: string }>).map((conversation) => conversation.id)
+    expect(ids).toHaveLength(2)
+    Fs.writeFileSync(Path.join(cwd, "ids.txt"), ids.join("\n"))
+    const meCalls = async () => (await Effect.runPromise(Sandbox.stats(sandbox.info).pipe(Effect.provide(NodeHttpClient.layerUndici)))).byRoute["GET /me"] ?? 0
+    const before = await meCalls()
+    const result = await run(["tag", "conversations", "--tag", "escalated", "--ids", "ids.txt", "--json"], { env, cwd })
+    expect(result.code).toBe(0)
+    expect(parseJsonLine(result.stdout)).toMatchObject({ matched: 2, tagged: 2, failed: 0 })
+    expect(await meCalls()).toBe(before + 1)
+    const tagId = await tagIdByName(sandbox.info, "escalated")
+    for (const id of ids) {
+      const tags = Reflect.get(Object(Reflect.get(Object(await api(sandbox.info, "GET", `/conversations/${id}`)), "tags")), "tags") as Array<{ id: string }>
+      expect(tags.map((tag) => tag.id)).toContain(tagId)
+    }
+  })
+
   it("tags every match once, reports already-tagged on a rerun, and untag removes it", async () => {
     const expected = await searchIds(sandbox.info, queryBody)
     expect(expected.length).toBeGreaterThan(1)

@@ -6,10 +6,13 @@
  *
  * @internal
  */
-import { Endpoints, IntercomClient, type IntercomError } from "@intercom-fx/core"
+import { Endpoints, IntercomClient, type IntercomError, type Schemas } from "@intercom-fx/core"
 import * as Effect from "effect/Effect"
+
+/** The workspace of a `GET /me` answer (for a command that needs the answer for more, e.g. the admin id). */
+export const workspaceOf = (me: Schemas.AdminWithApp): string => me.app?.id_code ?? "unknown"
 
 export const workspaceId: Effect.Effect<string, IntercomError.IntercomError, IntercomClient.IntercomClient> = Effect.flatMap(
   IntercomClient.IntercomClient,
-  (client) => Effect.map(client.execute(Endpoints.Admins.identify, {}), (me) => me.app?.id_code ?? "unknown")
+  (client) => Effect.map(client.execute(Endpoints.Admins.identify, {}), workspaceOf)
 )

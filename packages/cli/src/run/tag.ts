@@ -27,7 +27,7 @@ import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
 import { readText } from "../internal/inputFile.js"
 import { checkWritable } from "../internal/outputPath.js"
-import { workspaceId } from "../internal/workspaceId.js"
+import { workspaceOf } from "../internal/workspaceId.js"
 import { arrayAt, booleanAt, idOf } from "../internal/json.js"
 import type { ProgressMode, Taggable } from "../internal/options.js"
 import { searchable } from "../internal/options.js"
@@ -212,8 +212,10 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     const sameButCase = missing
       ? Option.fromNullable(tags.find((tag) => tag.name?.toLowerCase() === options.tag.toLowerCase())?.name ?? undefined)
       : Option.none<string>()
+    // One GET /me serves both the admin id (conversations, tickets) and the journal's workspace.
+    const me = yield* Effect.cached((yield* Admins).identify())
     const adminId = resource === "conversations" || resource === "tickets"
-      ? Option.fromNullable((yield* (yield* Admins).identify()).id).pipe(Option.map(String))
+      ? Option.fromNullable((yield* me).id).pipe(Option.map(String))
       : Option.none<string>()
     const admin_id = Option.getOrElse(adminId, () => "")
 
@@ -280,7 +282,7 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     // A journal of the same job in another workspace is refused (JournalMismatch).
     const outcomes = options.dryRun
       ? Bulk.run(selected, operation, bulk)
-      : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: JSON.stringify({ workspace: yield* workspaceId, ...identity }) })
+      : Bulk.resumable(selected, operation, { ...bulk, journal: journalPath, key: JSON.stringify({ workspace: workspaceOf(yield* me), ...identity }) })
 
     const progress = yield* Progress.make(`${action} ${resource}`, options.progress)
     const counts: Counts = { matched: 0, done: 0, already: 0, failed: 0, failures: [] }
