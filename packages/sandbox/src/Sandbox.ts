@@ -65,7 +65,6 @@ export class Sandbox extends Context.Tag("@intercom-fx/sandbox/Sandbox")<Sandbox
 const resolveFaults = (f: SandboxOptions["faults"]): Either.Either<FaultSpec, FaultSpecError> =>
   f === undefined ? Either.right(none) : typeof f === "string" ? parseFaults(f) : Either.right(f)
 
-/** Start a sandbox whose server closes with the scope. */
 /** Why a listen failed, in words, for the usual system errors. */
 const listenProblem = (cause: unknown): string => {
   const code: unknown = typeof cause === "object" && cause !== null ? Reflect.get(cause, "code") : undefined
@@ -81,6 +80,7 @@ const listenProblem = (cause: unknown): string => {
   }
 }
 
+/** Start a sandbox whose server closes with the scope. */
 export const start = (options: SandboxOptions = {}): Effect.Effect<SandboxInfo, SandboxError, Scope.Scope> =>
   Effect.gen(function*() {
     const faults = resolveFaults(options.faults)
