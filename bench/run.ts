@@ -10,7 +10,7 @@
  * bench/results/<date>.json (quick runs: bench/results/tmp/, not committed).
  */
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Gate from "./lib/gate.js"
@@ -425,8 +425,15 @@ const main = async () => {
   const date = started.toISOString().slice(0, 10)
   const dir = quick ? tmpDir : path.join(root, "bench/results")
   mkdirSync(dir, { recursive: true })
-  let file = path.join(dir, `${quick ? "quick-" : ""}${date}.json`)
-  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${quick ? "quick-" : ""}${date}-${n}.json`)
+  // After the day's highest number, so the numbers follow the order of the runs even when one was deleted.
+  const base = `${quick ? "quick-" : ""}${date}`
+  const taken = readdirSync(dir).flatMap((name) => {
+    if (name === `${base}.json`) return [1]
+    const n = new RegExp(`^${base}-(\\d+)\\.json$`).exec(name)?.[1]
+    return n === undefined ? [] : [Number(n)]
+  })
+  const last = Math.max(0, ...taken)
+  const file = path.join(dir, last === 0 ? `${base}.json` : `${base}-${last + 1}.json`)
   const record = {
     date: started.toISOString(),
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`,
