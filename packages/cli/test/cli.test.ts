@@ -426,8 +426,9 @@ describe("errors and exit codes", () => {
   })
 
   // ulimit -f stands in for a full disk: the write fails with EFBIG once the partial file reaches 300 KB (after the first page).
-  it("an --out that fills the disk: one line, exit 1, and --resume finishes the same file", async () => {
+  it("an --out that fills the disk: one line, exit 1, the old file kept, and --resume finishes the same file", async () => {
     const cwd = dir()
+    Fs.writeFileSync(Path.join(cwd, "all.ndjson"), "last week's export\n")
     const child = ChildProcess.spawn("bash", ["-c", "ulimit -f 300; exec \"$0\" \"$@\"", process.execPath, bin, "export", "contacts", "--out", "all.ndjson"], {
       cwd, env: { PATH: process.env.PATH ?? "", INTERCOM_BASE_URL: sandbox.info.baseUrl, INTERCOM_ACCESS_TOKEN: TOKEN }, stdio: ["ignore", "ignore", "pipe"]
     })
@@ -439,6 +440,7 @@ describe("errors and exit codes", () => {
       "intercom-fx: cannot write .all.ndjson.intercom-fx.partial: file too large (EFBIG): raise the file-size limit (ulimit -f), then rerun the same command with --resume"
     ])
     expect(Fs.existsSync(Path.join(cwd, ".all.ndjson.intercom-fx.journal"))).toBe(true)
+    expect(Fs.readFileSync(Path.join(cwd, "all.ndjson"), "utf8")).toBe("last week's export\n")
 
     const resumed = await run(["export", "contacts", "--out", "all.ndjson", "--resume", "--json"], { env, cwd })
     expect(resumed.code).toBe(0)
