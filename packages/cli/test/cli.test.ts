@@ -162,12 +162,16 @@ describe("export", () => {
 
   it("--parallel exports the same records as a sequential run, each once", async () => {
     const cwd = dir()
-    const result = await run(["export", "contacts", "--query", "role = user", "--parallel", "3", "--fields", "id", "--out", "p.ndjson"], { env, cwd })
+    const result = await run(["export", "contacts", "--query", "role = user", "--parallel", "3", "--fields", "id", "--out", "p.ndjson", "--progress", "lines"], { env, cwd })
     expect(result.code).toBe(0)
     const ids = Fs.readFileSync(Path.join(cwd, "p.ndjson"), "utf8").trim().split("\n").map((line) => String(Reflect.get(Object(JSON.parse(line)), "id")))
     const expected = await searchIds(sandbox.info, { field: "role", operator: "=", value: "user" })
     expect(new Set(ids).size).toBe(ids.length)
     expect([...ids].sort()).toEqual([...expected].sort())
+    // The slices' totals add up to the expected total once every slice has answered.
+    const progress = result.stderr.split("\n").filter((line) => line.startsWith("progress:"))
+    expect(progress.at(-1)).toContain(` ${expected.length}/${expected.length} items`)
+    expect(progress.every((line) => !line.includes(": 0 items"))).toBe(true)
   })
 
   it("Ctrl-C stops cleanly and --resume gives the same file as an uninterrupted run", async () => {

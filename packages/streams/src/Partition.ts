@@ -142,13 +142,22 @@ export const partitionedPages = <A, E, R>(
       { concurrency: Math.max(1, running.length), bufferSize: 2 }
     )
     const encode = Schema.encodeSync(PartitionCursor)
+    // Each slice's search states its own total_count; the whole is known once every slice
+    // has answered (never when resuming past a finished slice, whose total the cursor lacks).
+    const totals: Array<number | undefined> = initial.slices.map(() => undefined)
     return Stream.mapAccum(merged, initial, (state, { index, page }): readonly [PartitionCursor, Paginate.Page<A, string>] => {
       const next: PartitionCursor = {
         field: state.field,
         slices: state.slices.map((slice, i) =>
           i === index ? { ...slice, next: Option.getOrNull(page.next), done: Option.isNone(page.next) } : slice)
       }
-      return [next, { items: page.items, next: next.slices.every((slice) => slice.done) ? Option.none() : Option.some(encode(next)) }]
+      if (page.total !== undefined) totals[index] = page.total
+      const total = totals.every((n) => n !== undefined) ? totals.reduce<number>((sum, n) => sum + (n ?? 0), 0) : undefined
+      return [next, {
+        items: page.items,
+        next: next.slices.every((slice) => slice.done) ? Option.none() : Option.some(encode(next)),
+        ...(total === undefined ? {} : { total })
+      }]
     })
   }))
 

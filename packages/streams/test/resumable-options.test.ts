@@ -89,6 +89,10 @@ describe("Partition.partitionedPages", () => {
       const ids = lines(yield* text(out)).map((l) => String(JSON.parse(l).id))
       expect(ids.length).toBe(all.length)
       expect(new Set(ids)).toEqual(new Set(all))
+      // Once every slice has answered, pages state the whole search's size: the slices' totals summed.
+      const fresh = [...yield* Stream.runCollect(pagesFrom(undefined))]
+      expect(fresh.at(-1)?.total).toBe(all.length)
+      expect(fresh.every((page) => page.total === undefined || page.total === all.length)).toBe(true)
       // A cursor it did not write is refused.
       const error = yield* Effect.flip(Stream.runDrain(pagesFrom("{\"nope\":1}")))
       expect(error._tag).toBe("InvalidPartitionCursor")

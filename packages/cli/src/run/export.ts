@@ -168,7 +168,11 @@ export const run = (options: ExportOptions): Effect.Effect<
       ...(shape === undefined ? {} : { project: shape }),
       onResume: (count) => Effect.zipRight(Ref.set(resumedFrom, count), Effect.zipRight(Ref.set(written, count), progress.resumed(count))),
       onPage: ({ added, total, written: count }) =>
-        Effect.zipRight(Effect.zipRight(Ref.set(written, count), expect(total)), progress.advance(added))
+        Effect.zipRight(
+          Effect.zipRight(Ref.set(written, count), expect(total)),
+          // A page of no records (an empty slice of a partitioned search) is no progress.
+          added === 0 ? Effect.void : progress.advance(added)
+        )
     }).pipe(Effect.flatMap((summary) => Ref.set(written, summary.written)))
 
     let listed: number | undefined
