@@ -6,7 +6,10 @@
 // with the shell's 130/143. Nothing has started yet, so end with the documented codes
 // instead: 4 (interrupted), or 0 for `sandbox`, whose normal end is Ctrl-C. Once loaded,
 // the command handles signals itself.
-const sandbox = process.argv.slice(2).find((arg) => !arg.startsWith("-")) === "sandbox"
+const args = process.argv.slice(2)
+// The command is the first word that is not a flag or a root option's value (`--log-level info`).
+const rootValues = new Set(["--log-level", "--completions"])
+const sandbox = args.find((arg, i) => !arg.startsWith("-") && !rootValues.has(args[i - 1] ?? "")) === "sandbox"
 const early = () => {
   if (!sandbox) process.stderr.write("intercom-fx: interrupted before the command started\n")
   process.exit(sandbox ? 0 : 4)

@@ -18,6 +18,7 @@ import * as SandboxCommand from "./commands/sandbox.js"
 import * as TagCommand from "./commands/tag.js"
 import * as Failure from "./internal/cliFailure.js"
 import { describe } from "./internal/help.js"
+import type * as UsageError from "./internal/usageError.js"
 
 export const version = "0.1.0"
 
@@ -48,13 +49,20 @@ export const root = Command.make("intercom-fx", {}, () =>
 /** The subcommands' names. */
 export const commandNames: ReadonlyArray<string> = Array.from(HashMap.keys(Command.getSubcommands(root)))
 
-/** The flags of `command` that take a value (`--limit integer`, not `[--resume]`), read off its usage line. */
-export const valueFlags = (command: string): ReadonlyArray<string> =>
+/**
+ * The flags of `command`, read off its usage line: all of them, and those that take a
+ * value (`--limit integer`, `(-o, --out text)`; not `[--resume]`).
+ */
+export const commandFlags = (command: string): UsageError.CommandFlags =>
   Option.match(HashMap.get(Command.getSubcommands(root), command), {
-    onNone: () => [],
+    onNone: () => ({ all: [], withValue: [] }),
     onSome: (descriptor) => {
       const usage = HelpDoc.toAnsiText(Usage.getHelp(Descriptor.getUsage(descriptor)))
-      return Array.from(usage.matchAll(/(--[\w-]+) [^\s[\]()|]/g), (match) => match[1] ?? "")
+      const defined = (flag: string | undefined): flag is string => flag !== undefined
+      return {
+        all: Array.from(usage.matchAll(/(?<![\w-])--?[a-z][\w-]*/gi), (match) => match[0]),
+        withValue: Array.from(usage.matchAll(/(?:(-\w), )?(--[\w-]+) [^\s[\]()|]/g), (match) => [match[1], match[2]]).flat().filter(defined)
+      }
     }
   })
 

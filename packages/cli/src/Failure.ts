@@ -100,7 +100,10 @@ export const renderError = (error: unknown): Rendered => {
     const fix = error.detail.endsWith("(EFBIG)")
       ? "raise the file-size limit (ulimit -f)"
       : "free some space"
-    return { code: ExitCode.failedItems, line: oneLine(`${error.message}: ${fix}, then rerun the same command with --resume`) }
+    return {
+      code: ExitCode.failedItems,
+      line: oneLine(`${error.message}: ${fix}, then rerun the same command with --resume (it starts afresh if nothing was kept)`)
+    }
   }
   // By tag, not class: importing the sandbox to render an error would double the time to fail.
   if (isTagged(error, "SandboxError")) {

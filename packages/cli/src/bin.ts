@@ -32,7 +32,7 @@ const render = (cause: Cause.Cause<unknown>) => {
     return Effect.succeed({ code: failure.value.code, line: oneLine(failure.value.detail) })
   }
   if (Option.isSome(failure) && ValidationError.isValidationError(failure.value)) {
-    return Effect.succeed({ code: ExitCode.usage, line: UsageError.line(failure.value, process.argv.slice(2), Cli.commandNames, Cli.valueFlags) })
+    return Effect.succeed({ code: ExitCode.usage, line: UsageError.line(failure.value, process.argv.slice(2), Cli.commandNames, Cli.commandFlags) })
   }
   return Effect.map(Effect.promise(() => import("./Failure.js")), (Failure) => Failure.renderCause(cause))
 }

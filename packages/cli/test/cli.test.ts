@@ -248,6 +248,19 @@ describe("tag and untag", () => {
     expect(created).not.toBe(newsletter)
     const again = await run(["tag", "contacts", "--tag", "NEWSLETTER", "--query", query, "--json"], { env })
     expect(parseJsonLine(again.stdout)).toMatchObject({ createdTag: false, otherCaseTag: null, alreadyTagged: (await searchIds(sandbox.info, queryBody)).length })
+    // Nothing matched, so nothing created: no note either.
+    const nobody = await run(["tag", "contacts", "--tag", "newsletter", "--query", "email = \"nobody@nowhere.invalid\""], { env })
+    expect([nobody.code, nobody.stderr]).toEqual([0, "tag \"newsletter\" on contacts: matched 0, tagged 0, already tagged 0, failed 0\n"])
+  })
+
+  // A real run creates the tag when the first target arrives, even one that then fails.
+  it("a dry run over ids that do not exist still says the tag would be created", async () => {
+    const cwd = dir()
+    Fs.writeFileSync(Path.join(cwd, "ids.txt"), "no-such-contact\n")
+    const dry = await run(["tag", "contacts", "--tag", "for-ghosts", "--ids", "ids.txt", "--dry-run", "--json"], { env, cwd })
+    expect(parseJsonLine(dry.stdout)).toMatchObject({ matched: 1, failed: 1, wouldCreateTag: true })
+    const real = await run(["tag", "contacts", "--tag", "for-ghosts", "--ids", "ids.txt", "--json"], { env, cwd })
+    expect(parseJsonLine(real.stdout)).toMatchObject({ matched: 1, failed: 1, createdTag: true })
   })
 
   // GET /me answers both the admin a conversation tag is attributed to and the journal's workspace.
@@ -441,7 +454,7 @@ describe("errors and exit codes", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve))
     expect(code).toBe(1)
     expect(stderr.trim().split("\n")).toEqual([
-      "intercom-fx: cannot write .all.ndjson.intercom-fx.partial: file too large (EFBIG): raise the file-size limit (ulimit -f), then rerun the same command with --resume"
+      "intercom-fx: cannot write .all.ndjson.intercom-fx.partial: file too large (EFBIG): raise the file-size limit (ulimit -f), then rerun the same command with --resume (it starts afresh if nothing was kept)"
     ])
     expect(Fs.existsSync(Path.join(cwd, ".all.ndjson.intercom-fx.journal"))).toBe(true)
     expect(Fs.readFileSync(Path.join(cwd, "all.ndjson"), "utf8")).toBe("last week's export\n")

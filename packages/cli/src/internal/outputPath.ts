@@ -30,6 +30,8 @@ export const checkWritable = (
     if (path.startsWith("-") && path !== "-") {
       return yield* Failure.usage(`${flag} ${path} looks like a flag, not a file: give ${flag} a file name (for a file named so, write ./${path})`)
     }
+    // Only --out takes "-" for stdout (and does not come here for it).
+    if (path === "-") return yield* Failure.usage(`${flag} - would write a file named "-": name a file (only --out writes to stdout)`)
     const target = yield* stat(path)
     if (Option.isSome(target) && target.value.type === "Directory") {
       return yield* Failure.usage(`${flag} ${path} is a directory: name a file`)

@@ -20,12 +20,12 @@ export const line = (
   error: ValidationError.ValidationError,
   args: ReadonlyArray<string>,
   commands: ReadonlyArray<string>,
-  valueFlags: (command: string) => ReadonlyArray<string> = () => []
+  flagsOf: (command: string) => CommandFlags = () => ({ all: [], withValue: [] })
 ): string => {
   const first = args.find((arg) => !arg.startsWith("-"))
   const command = first !== undefined && commands.includes(first) ? first : undefined
   const what = oneLine(withoutEscapes(HelpDoc.toAnsiText(error.error)))
-  return `${valueMissing(what, args, command === undefined ? [] : valueFlags(command)) ?? what}; see intercom-fx ${
+  return `${(command === undefined ? undefined : valueMissing(what, args, flagsOf(command))) ?? what}; see intercom-fx ${
     command === undefined ? "" : `${command} `
   }--help`
 }
@@ -34,10 +34,17 @@ export const line = (
  * @effect/cli reports a flag given without its value (`--limit` last, or followed by
  * another flag) as an unknown argument, which sends the user looking for a typo.
  */
-const valueMissing = (what: string, args: ReadonlyArray<string>, flags: ReadonlyArray<string>): string | undefined => {
-  const flag = /^Received unknown argument: '(--[\w-]+)'$/.exec(what)?.[1]
-  if (flag === undefined || !flags.includes(flag)) return undefined
-  const at = args.indexOf(flag)
-  const next = args[at + 1]
-  return at >= 0 && (next === undefined || next.startsWith("-")) ? `${flag} needs a value` : undefined
+const valueMissing = (what: string, args: ReadonlyArray<string>, flags: CommandFlags): string | undefined => {
+  // It names whichever argument it could not place: often a switch before the bare flag,
+  // but a flag the command lacks is the real problem.
+  const named = /^Received unknown argument: '(.*)'$/.exec(what)?.[1]
+  if (named === undefined || (named.startsWith("-") && !flags.all.includes(named))) return undefined
+  const bare = args.find((arg, i) => flags.withValue.includes(arg) && (args[i + 1] === undefined || /^--?[a-z]/i.test(args[i + 1] ?? "")))
+  return bare === undefined ? undefined : `${bare} needs a value`
+}
+
+/** A command's flags: all of them, and those that take a value. */
+export interface CommandFlags {
+  readonly all: ReadonlyArray<string>
+  readonly withValue: ReadonlyArray<string>
 }

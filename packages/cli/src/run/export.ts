@@ -42,6 +42,8 @@ const parseFields = (fields: Option.Option<string>): Effect.Effect<ReadonlyArray
   Option.match(fields, {
     onNone: () => Effect.succeed(null),
     onSome: (text) => {
+      // `--fields --json`: the parser took the next flag as the list.
+      if (text.startsWith("-")) return Failure.usage(`--fields "${text}" looks like a flag, not field names: give --fields its list first`)
       const list = text.split(",").map((field) => field.trim()).filter((field) => field !== "")
       return list.length === 0
         ? Failure.usage("--fields names no field: give dotted paths such as id,email,location.city, or leave it out for every field")

@@ -25,6 +25,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Failure from "../internal/cliFailure.js"
+import { idsIn } from "../internal/idsFile.js"
 import { readText } from "../internal/inputFile.js"
 import { checkWritable } from "../internal/outputPath.js"
 import { workspaceOf } from "../internal/workspaceId.js"
@@ -74,27 +75,6 @@ const tagIdsOf = (record: unknown): { readonly ids: ReadonlyArray<string>; reado
   complete: booleanAt(record, "tags.has_more") !== true
 })
 
-/**
- * The distinct ids of an ids file: the first column of each line (a CSV's other columns
- * and surrounding quotes are dropped); blank lines, `#` comments and an `id` header (in any
- * case: spreadsheets often write `ID`) are skipped, as is the byte-order mark spreadsheets
- * put first. Any other line is an id, and one that does not exist fails as its own item.
- * A file with no ids at all is almost certainly the wrong file, so it is a usage error
- * (before any request).
- */
-/**
- * The ids in an ids file: one per line, or a CSV (an export's, say) whose header names an
- * `id` column, which is then the one read; without such a header, the first column.
- * Blank lines and `#` comments are skipped.
- */
-export const idsIn = (text: string): Array<string> => {
-  const cells = (line: string) => line.split(",").map((cell) => cell.trim().replace(/^"|"$/g, ""))
-  const rows = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((line) => line.trim() !== "" && !line.trim().startsWith("#")).map(cells)
-  const header = rows[0]?.findIndex((cell) => cell.toLowerCase() === "id") ?? -1
-  const column = Math.max(0, header)
-  return (header >= 0 ? rows.slice(1) : rows).map((row) => row[column] ?? "").filter((id) => id !== "")
-}
-
 const readIds = (path: string) =>
   Effect.gen(function*() {
     const text = yield* readText("--ids", path)
@@ -102,7 +82,7 @@ const readIds = (path: string) =>
     if (ids.length === 0) {
       return yield* Failure.usage(`--ids ${path} holds no ids (only blank lines, # comments or an "id" header): check the file, one id per line`)
     }
-    return [...new Set(ids)]
+    return ids
   })
 
 const reasonOf = (error: IntercomError.IntercomError): string =>
@@ -153,6 +133,10 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
     }
     if (options.concurrency < 1) return yield* Failure.usage("--concurrency must be 1 or more")
     if (options.tag.trim() === "") return yield* Failure.usage("--tag must not be empty")
+    // `--tag --dry-run`: the parser took the next flag as the name, and the run would be real.
+    if (options.tag.startsWith("-")) {
+      return yield* Failure.usage(`--tag "${options.tag}" looks like a flag, not a tag name: give --tag its name first`)
+    }
 
     // What to act on, and how many targets there are once known (for the progress ETA).
     let expected: number | undefined
@@ -318,7 +302,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
           counts.failures.push({ id: outcome.id, reason: reasonOf(outcome.error) })
         }
         if (expected !== undefined) yield* progress.total(expected)
-        yield* progress.advance(1)
+        // Items an earlier run finished are done, but not part of this run's rate.
+        yield* outcome._tag === "Skipped" && outcome.journaled !== undefined ? progress.resumed(1) : progress.advance(1)
       })))
     yield* Fiber.join(job).pipe(
       Effect.onInterrupt(() => Effect.zipRight(Effect.zipRight(Deferred.succeed(stop, undefined), Fiber.await(job)), interrupted))
@@ -333,6 +318,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
 
     const stats = yield* Effect.flatMap(RateLimit.RateLimit, (rateLimit) => rateLimit.stats)
     const retries = yield* Progress.retries
+    // A real run creates the tag when the first target arrives, whatever then happens to it.
+    const wouldCreate = missing && options.dryRun && counts.matched > 0
     const verb = action === "tag" ? "tagged" : "untagged"
     const already = action === "tag" ? "already tagged" : "not tagged"
     const reasons = new Map<string, number>()
@@ -344,8 +331,8 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
         [options.dryRun ? `would${verb[0]?.toUpperCase()}${verb.slice(1)}` : verb]: counts.done,
         [action === "tag" ? "alreadyTagged" : "notTagged"]: counts.already,
         failed: counts.failed,
-        [options.dryRun ? "wouldCreateTag" : "createdTag"]: options.dryRun ? missing && counts.done > 0 : created,
-        otherCaseTag: Option.getOrNull(sameButCase),
+        ...(action === "tag" ? { [options.dryRun ? "wouldCreateTag" : "createdTag"]: options.dryRun ? wouldCreate : created } : {}),
+        ...(action === "tag" ? { otherCaseTag: Option.getOrNull(sameButCase) } : {}),
         failedIdsFile: counts.failed > 0 ? options.failedFile : null,
         failures: counts.failures.slice(0, 100),
         throttled: stats.throttled, rateLimited: stats.rateLimited, retries
@@ -354,10 +341,13 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
         `${action} "${options.tag}" on ${resource}${options.dryRun ? " (dry run, nothing changed)" : ""}: ` +
           `matched ${counts.matched}, ${options.dryRun ? `would be ${verb}` : verb} ${counts.done}, ${already} ${counts.already}, failed ${counts.failed}`,
         ...(created ? [`created the tag "${options.tag}"`] : []),
-        ...(missing && options.dryRun && counts.done > 0 ? [`the tag "${options.tag}" does not exist yet: a real run would create it`] : []),
+        ...(wouldCreate ? [`the tag "${options.tag}" does not exist yet: a real run would create it`] : []),
         ...Option.match(sameButCase, {
           onNone: () => [],
-          onSome: (name) => [`note: the workspace also has a tag "${name}"; tag names are case-sensitive, so "${options.tag}" is another tag`]
+          onSome: (name) =>
+            created || wouldCreate
+              ? [`note: the workspace also has a tag "${name}"; tag names are case-sensitive, so "${options.tag}" is another tag`]
+              : []
         }),
         ...(nothingToResume ? [`there was nothing to resume (no journal ${journalPath}), so the job started from the beginning`] : []),
         ...(counts.failed > 0
