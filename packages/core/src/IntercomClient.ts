@@ -40,6 +40,13 @@ export interface CallOptions {
    * a tag is a POST that can be repeated without harm.
    */
   readonly idempotent?: boolean
+  /**
+   * Runs when a 2xx body has arrived whole, before it is parsed (JSON responses only),
+   * outside the request's rate-limit slot and timeout. The cursor paginators use it to send
+   * the next page's request while this page is parsed. It runs again if the parse fails
+   * and the call is retried.
+   */
+  readonly onBody?: (body: Uint8Array) => Effect.Effect<void>
 }
 
 /** A request outside the typed endpoints (the CLI's escape hatch). */
@@ -77,6 +84,7 @@ interface Exchange {
   readonly body: unknown
   readonly idempotent: boolean
   readonly responseKind: "json" | "bytes"
+  readonly onBody: ((body: Uint8Array) => Effect.Effect<void>) | undefined
 }
 
 /** A whole answer: a 2xx body as bytes (parsed by the attempt), any other as text for the error. */
@@ -200,17 +208,25 @@ export const make: Effect.Effect<
       yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
       if (received.ok) {
         if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
-        return exchange.responseKind === "bytes"
-          ? new Uint8Array(received.bytes)
-          : yield* parseJson(site, response.status, received.bytes)
+        return received
       }
       const error = Errors.fromStatus(site, response.status, headers, received.text)
       if (error._tag === "RateLimited") yield* rateLimit.exhausted(snapshot)
       else if (Option.isSome(snapshot)) yield* rateLimit.observe(snapshot.value)
       return yield* Effect.fail(error)
     })
-    return Tracing.withSpanKeepingNoValue(
+    // The body is parsed after the slot is given back: the request is over, and `onBody`
+    // may start another one first.
+    const parsed = Effect.flatMap(
       Effect.ensuring(config.throttle ? rateLimit.withSlot(answered) : answered, rateLimit.settled),
+      ({ bytes, response }) => {
+        if (exchange.responseKind === "bytes") return Effect.succeed<unknown>(new Uint8Array(bytes))
+        if (exchange.onBody === undefined) return parseJson(site, response.status, bytes)
+        return Effect.zipRight(exchange.onBody(new Uint8Array(bytes)), Effect.suspend(() => parseJson(site, response.status, bytes)))
+      }
+    )
+    return Tracing.withSpanKeepingNoValue(
+      parsed,
       `intercom.${site.operation}`,
       {
         kind: "client",
@@ -278,7 +294,8 @@ export const make: Effect.Effect<
           urlParams,
           body,
           idempotent: options?.idempotent ?? endpoint.idempotent,
-          responseKind: endpoint.responseKind
+          responseKind: endpoint.responseKind,
+          onBody: options?.onBody
         },
         options
       )
@@ -297,7 +314,8 @@ export const make: Effect.Effect<
         urlParams: [...url.searchParams.entries()],
         body: raw.body,
         idempotent: raw.idempotent ?? isIdempotentMethod(raw.method),
-        responseKind: "json"
+        responseKind: "json",
+        onBody: options?.onBody
       },
       options
     )

@@ -198,6 +198,21 @@ describe.each(httpClients)("IntercomClient over %s", (_name, http) => {
       expect(yield* withClient(getC1)).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
     }))
 
+  it.effect("hands a 2xx body to onBody before parsing it, and an error body not at all", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const onBody = (body: Uint8Array) => Effect.sync(() => seen.push(new TextDecoder().decode(body)))
+      const call = Effect.flatMap(IntercomClient.IntercomClient, (client) =>
+        client.execute(getContact, { path: { contact_id: "c1" } }, { onBody, maxAttempts: 1 }))
+      const broken = `{"type":"contact","id":"c1","em`
+      yield* script([{ status: 200, body: contactJson }, { status: 200, body: broken }, { status: 404, body: errorList("not_found", "Contact Not Found") }])
+      expect(yield* withClient(call)).toEqual({ type: "contact", id: "c1", email: "a@example.com" })
+      // A body that does not parse is still handed over: onBody runs before the parse.
+      expect((yield* withClient(Effect.flip(call)))._tag).toBe("TransportError")
+      expect((yield* withClient(Effect.flip(call)))._tag).toBe("NotFound")
+      expect(seen).toEqual([contactJson, broken])
+    }))
+
   it.effect("fails with ResponseDecodeError pointing at the offending field", () =>
     Effect.gen(function*() {
       yield* script([{ status: 200, body: JSON.stringify({ type: "contact", id: "c1", email: 42 }) }])
