@@ -32,10 +32,10 @@ export const activityLogs = (range: ActivityLogRange): Stream.Stream<ActivityLog
   const after = String(Search.toUnixSeconds(range.after) ?? 0)
   const before = range.before === undefined ? undefined : Search.toUnixSeconds(range.before)
   return L.cursorStream(
-    (params) =>
+    (params, call) =>
       L.call(listActivityLogs, {
         query: { ...params, created_at_after: after, ...(before === undefined ? {} : { created_at_before: String(before) }) }
-      }),
+      }, call),
     (response) => L.present(response.activity_logs),
     range.perPage ?? 50
   )

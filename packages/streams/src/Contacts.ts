@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoints, type Schemas } from "@intercom-fx/core"
+import { Endpoints, type IntercomClient, type Schemas } from "@intercom-fx/core"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
@@ -29,7 +29,7 @@ export interface ListOptions {
 type E = L.E
 type R = L.R
 
-const list = (params: Paginate.CursorParams) => L.call(Endpoints.Contacts.list, { query: params })
+const list = (params: Paginate.CursorParams, call?: IntercomClient.CallOptions) => L.call(Endpoints.Contacts.list, { query: params }, call)
 const data = (response: Schemas.ContactList) => L.present(response.data)
 
 /** Every contact, one page per chunk. */
@@ -48,7 +48,7 @@ export const searchPages = (
   L.searchPageStream(
     "contacts",
     query,
-    (body) => L.call(Endpoints.Contacts.search, { body }),
+    (body, call) => L.call(Endpoints.Contacts.search, { body }, call),
     data,
     options.perPage ?? maxPerPage,
     options.startingAfter

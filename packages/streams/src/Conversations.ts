@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Endpoints, type Schemas } from "@intercom-fx/core"
+import { Endpoints, type IntercomClient, type Schemas } from "@intercom-fx/core"
 import type * as Stream from "effect/Stream"
 import * as L from "./internal/listing.js"
 import * as Paginate from "./Paginate.js"
@@ -25,7 +25,7 @@ export interface ListOptions {
 type E = L.E
 type R = L.R
 
-const list = (params: Paginate.CursorParams) => L.call(Endpoints.Conversations.list, { query: params })
+const list = (params: Paginate.CursorParams, call?: IntercomClient.CallOptions) => L.call(Endpoints.Conversations.list, { query: params }, call)
 const data = (response: Schemas.ConversationList) => L.present(response.conversations)
 
 /** Every conversation. */
@@ -44,7 +44,7 @@ export const searchPages = (
   L.searchPageStream(
     "conversations",
     query,
-    (body) => L.call(Endpoints.Conversations.search, { body }),
+    (body, call) => L.call(Endpoints.Conversations.search, { body }, call),
     data,
     options.perPage ?? maxPerPage,
     options.startingAfter

@@ -4,7 +4,8 @@
  * (built on `Stream.paginateChunkEffect`, so a slow consumer slows the requests down).
  *
  * - `cursor`: `?per_page=&starting_after=`, next cursor in `pages.next.starting_after`
- *   (contacts, conversations, activity logs).
+ *   (contacts, conversations, activity logs). The next page's request is sent while a
+ *   page is parsed, one page ahead at most.
  * - `searchCursor`: the same cursor carried in the search body's `pagination` member.
  * - `pageNumber`: `?page=&per_page=`, stop at `pages.total_pages` (company lists, a
  *   company's contacts, a contact's notes, articles, collections, news).
@@ -29,6 +30,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as ReadAhead from "./internal/readAhead.js"
 
 /** One fetched page: its items and where the next page starts (none at the end). */
 export interface Page<A, C> {
@@ -95,8 +97,11 @@ export type CursorParams = {
 }
 
 export interface CursorOptions<Res, A, E, R> {
-  /** Fetches one page with these parameters. */
-  readonly fetch: (params: CursorParams) => Effect.Effect<Res, E, R>
+  /**
+   * Fetches one page with these parameters. Passing `call` on to `IntercomClient` lets the
+   * stream send the next page's request while this page is parsed (see `cursorPages`).
+   */
+  readonly fetch: (params: CursorParams, call?: Client.CallOptions) => Effect.Effect<Res, E, R>
   /** The page's items. */
   readonly items: (response: Res) => ReadonlyArray<A>
   readonly perPage: number
@@ -113,25 +118,41 @@ const nextCursor = (response: CursorPages, current: Option.Option<string>, count
   return Option.some(next)
 }
 
-/** The page function of a cursor listing. */
+const cursorParams = (perPage: number, cursor: Option.Option<string>): CursorParams =>
+  Option.isSome(cursor) ? { per_page: perPage, starting_after: cursor.value } : { per_page: perPage }
+
+const cursorPageOf = <Res extends CursorPages, A>(
+  items: (response: Res) => ReadonlyArray<A>,
+  response: Res,
+  cursor: Option.Option<string>
+): Page<A, string> => {
+  const found = items(response)
+  return { items: found, next: nextCursor(response, cursor, found.length), ...totalOf(response) }
+}
+
+/** The page function of a cursor listing (one request per call, nothing fetched ahead). */
 export const cursorPage = <Res extends CursorPages, A, E, R>(options: CursorOptions<Res, A, E, R>) =>
 (cursor: Option.Option<string>): Effect.Effect<Page<A, string>, E, R> =>
-  Effect.map(
-    options.fetch(Option.isSome(cursor) ? { per_page: options.perPage, starting_after: cursor.value } : { per_page: options.perPage }),
-    (response) => {
-      const found = options.items(response)
-      return { items: found, next: nextCursor(response, cursor, found.length), ...totalOf(response) }
-    }
-  )
+  Effect.map(options.fetch(cursorParams(options.perPage, cursor)), (response) => cursorPageOf(options.items, response, cursor))
 
-/** Items of a `starting_after` listing. */
+/** Items of a `starting_after` listing (fetched as `cursorPages` fetches them). */
 export const cursor = <Res extends CursorPages, A, E, R>(options: CursorOptions<Res, A, E, R>): Stream.Stream<A, E, R> =>
-  paginate(cursorPage(options), Option.fromNullable(options.startingAfter))
+  items(cursorPages(options))
 
-/** Pages of a `starting_after` listing (for checkpointing exports). */
+/**
+ * Pages of a `starting_after` listing (for checkpointing exports). Each page's request is
+ * sent while the page before it is parsed, when `fetch` passes its `call` on to the client
+ * (see `internal/readAhead.ts`); at most one page is fetched ahead, and a stream ended early
+ * (`Stream.take`) may have made one request more than it used.
+ */
 export const cursorPages = <Res extends CursorPages, A, E, R>(
   options: CursorOptions<Res, A, E, R>
-): Stream.Stream<Page<A, string>, E, R> => pages(cursorPage(options), Option.fromNullable(options.startingAfter))
+): Stream.Stream<Page<A, string>, E, R> =>
+  ReadAhead.cursorPages(
+    (cursor, call) =>
+      Effect.map(options.fetch(cursorParams(options.perPage, cursor), call), (response) => cursorPageOf(options.items, response, cursor)),
+    Option.fromNullable(options.startingAfter)
+  )
 
 /**
  * Items of a search: the cursor travels in the body's `pagination` member. `fetch`
@@ -140,7 +161,7 @@ export const cursorPages = <Res extends CursorPages, A, E, R>(
 export const searchCursor = <Res extends CursorPages, A, E, R>(options: CursorOptions<Res, A, E, R>): Stream.Stream<A, E, R> =>
   cursor(options)
 
-/** Pages of a search (for checkpointing exports). */
+/** Pages of a search (for checkpointing exports), fetched as `cursorPages` fetches them. */
 export const searchCursorPages = cursorPages
 
 // ---------------------------------------------------------------------------------------

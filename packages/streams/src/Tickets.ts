@@ -28,7 +28,7 @@ export const searchPages = (
   L.searchPageStream(
     "tickets",
     query,
-    (body) => L.call(Endpoints.Tickets.search, { body }),
+    (body, call) => L.call(Endpoints.Tickets.search, { body }, call),
     (response: Schemas.TicketList) => L.present(response.tickets),
     options.perPage ?? maxPerPage,
     options.startingAfter

@@ -60,7 +60,7 @@ export const idOf = (item: { readonly id?: string | null | undefined }): string 
 
 /** Items of a cursor listing. */
 export const cursorStream = <Res extends Paginate.CursorPages, A>(
-  fetch: (params: Paginate.CursorParams) => Effect.Effect<Res, E, R>,
+  fetch: (params: Paginate.CursorParams, call?: IntercomClient.CallOptions) => Effect.Effect<Res, E, R>,
   items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
@@ -68,7 +68,7 @@ export const cursorStream = <Res extends Paginate.CursorPages, A>(
 
 /** Pages of a cursor listing, for checkpoints. */
 export const cursorPageStream = <Res extends Paginate.CursorPages, A>(
-  fetch: (params: Paginate.CursorParams) => Effect.Effect<Res, E, R>,
+  fetch: (params: Paginate.CursorParams, call?: IntercomClient.CallOptions) => Effect.Effect<Res, E, R>,
   items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
@@ -94,14 +94,14 @@ export const searchBody = (query: Search.Query, resource: Search.Resource): Eith
 export const searchPageStream = <Res extends Paginate.CursorPages, A>(
   resource: Search.Resource,
   query: Search.Query,
-  fetch: (body: Schemas.SearchRequest) => Effect.Effect<Res, E, R>,
+  fetch: (body: Schemas.SearchRequest, call?: IntercomClient.CallOptions) => Effect.Effect<Res, E, R>,
   items: (response: Res) => ReadonlyArray<A>,
   perPage: number,
   startingAfter?: string
 ): Stream.Stream<Paginate.Page<A, string>, E | Search.InvalidQuery, R> =>
   Either.match(searchBody(query, resource), {
     onLeft: (invalid) => Stream.fail(invalid),
-    onRight: (body) => cursorPageStream((pagination) => fetch({ query: body, pagination }), items, perPage, startingAfter)
+    onRight: (body) => cursorPageStream((pagination, call) => fetch({ query: body, pagination }, call), items, perPage, startingAfter)
   })
 
 /** Items of a listing whose pages link to the next: the first page, then each `pages.next` query against the same endpoint. */
