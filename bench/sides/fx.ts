@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
-import { measure, params, perWindow, rssMB } from "../lib/measure.js"
+import { cpuMark, measure, params, perWindow, rssMB } from "../lib/measure.js"
 
 interface Common {
   readonly baseUrl: string
@@ -26,7 +26,7 @@ interface Common {
 
 export type FxJob =
   | Common & { readonly job: "list"; readonly perPage: number }
-  | Common & { readonly job: "ndjson"; readonly perPage: number }
+  | Common & { readonly job: "ndjson"; readonly perPage: number; readonly markAt?: number }
   | Common & { readonly job: "partitioned"; readonly from: string; readonly until: string; readonly slices: number }
   | Common & { readonly job: "file"; readonly perPage: number; readonly path: string; readonly sampleEvery: number }
   | Common & { readonly job: "export"; readonly perPage: number; readonly path: string; readonly sampleEvery: number }
@@ -96,16 +96,18 @@ const job = Effect.gen(function*() {
       return { records: yield* Stream.runCount(Contacts.stream({ perPage: p.perPage })) }
     case "ndjson": {
       // Decode (core's generated schema) + NDJSON serialisation, bytes counted, no I/O.
+      const mark = cpuMark(p.markAt ?? Infinity)
       let records = 0
       const bytes = yield* Contacts.stream({ perPage: p.perPage }).pipe(
         Stream.mapChunks((chunk) => {
           records += Chunk.size(chunk)
+          mark.seen(records)
           return chunk
         }),
         Sink.ndjson,
         Stream.runFold(0, (n, text) => n + text.length)
       )
-      return { records, extra: { bytes } }
+      return { records, extra: { ...mark.extra(), bytes } }
     }
     case "partitioned": {
       const records = yield* Stream.runCount(

@@ -6,7 +6,7 @@
  *   node .tsbuild/bench/sides/sdk.js '{"job":"list","baseUrl":"…","token":"…","perPage":150}'
  */
 import { IntercomClient } from "intercom-client"
-import { measure, params } from "../lib/measure.js"
+import { cpuMark, measure, params } from "../lib/measure.js"
 
 export interface SdkJob {
   /** `list`: count the items; `ndjson`: also serialise each to an NDJSON line (bytes counted, no I/O). */
@@ -14,6 +14,8 @@ export interface SdkJob {
   readonly baseUrl: string
   readonly token: string
   readonly perPage: number
+  /** Note the CPU used by the time this many records were seen (see `cpuMark`). */
+  readonly markAt?: number
 }
 
 const p = params<SdkJob>()
@@ -21,15 +23,16 @@ const p = params<SdkJob>()
 void measure(async () => {
   const client = new IntercomClient({ token: p.token, baseUrl: p.baseUrl, version: "2.10" })
   const pages = await client.contacts.list({ per_page: p.perPage })
+  const mark = cpuMark(p.markAt ?? Infinity)
   let records = 0
   let bytes = 0
   if (p.job === "list") {
-    for await (const _contact of pages) records++
+    for await (const _contact of pages) mark.seen(++records)
   } else {
     for await (const contact of pages) {
-      records++
+      mark.seen(++records)
       bytes += `${JSON.stringify(contact)}\n`.length
     }
   }
-  return { records, extra: p.job === "ndjson" ? { bytes } : {} }
+  return { records, extra: { ...mark.extra(), ...(p.job === "ndjson" ? { bytes } : {}) } }
 })
