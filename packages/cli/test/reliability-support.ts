@@ -532,6 +532,9 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--journal is not a journal", args: ["tag", "contacts", "--tag", "x", "--ids", "ids.txt", "--journal", "notes.md"], mentions: ["notes.md", "not a journal", "left as it is"], files: { "ids.txt": "a\n", "notes.md": "# notes\nkeep me\n" }, fast: true },
   { name: "--out is a device", args: ["export", "tags", "--out", "/dev/null"], mentions: ["--out /dev/null", "not a regular file"], fast: true },
   { name: "--out followed by a flag", args: ["export", "tags", "--out", "--json"], mentions: ["--out --json looks like a flag"], fast: true },
+  // Named before the missing token, whose line would say to add the --sandbox that was given.
+  { name: "--out followed by --sandbox, no token", args: ["export", "contacts", "--out", "--sandbox"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ["--out --sandbox looks like a flag"], fast: true },
+  { name: "--tag followed by --sandbox, no token", args: ["tag", "contacts", "--query", "role = lead", "--tag", "--sandbox"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ['--tag "--sandbox" looks like a flag'], fast: true },
   { name: "a value flag given last", args: ["export", "contacts", "--limit"], mentions: ["--limit needs a value", "see intercom-fx export --help"], fast: true },
   { name: "a value flag given last, after a switch", args: ["export", "contacts", "--json", "-o"], mentions: ["-o needs a value"], fast: true },
   { name: "--tag followed by a flag (the run would be real)", args: ["tag", "contacts", "--query", "role = lead", "--tag", "--dry-run"], mentions: ['--tag "--dry-run" looks like a flag'], fast: true },

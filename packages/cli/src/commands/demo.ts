@@ -33,16 +33,22 @@ export const command = Command.make(
       if (tag.trim() === "") return yield* Failure.usage("--tag must not be empty")
       return yield* Effect.gen(function*() {
         yield* Report.note(`intercom-fx demo: export contacts matching '${query}' to ${out}, then tag them "${tag}"`)
-        const exported = yield* Export.run({
-          resource: "contacts", query: Option.some(query), since: Option.none(), format: "csv",
-          fields: Option.some("id,email,name,role,location.city,created_at"), out, limit: Option.none(), parallel: Option.none(),
-          resume: false, contact: Option.none(), progress: "auto", json
-        })
+        const exported = yield* Effect.flatMap(
+          Export.check({
+            resource: "contacts", query: Option.some(query), since: Option.none(), format: "csv",
+            fields: Option.some("id,email,name,role,location.city,created_at"), out, limit: Option.none(), parallel: Option.none(),
+            resume: false, contact: Option.none(), progress: "auto", json
+          }),
+          Export.run
+        )
         if (!json) yield* Report.emit({ json, stdoutBusy: false, summary: exported.summary, human: exported.human })
-        const tagged = yield* Tag.run("tag", {
-          resource: "contacts", tag, query: Option.some(query), ids: Option.none(), dryRun: false, concurrency: 8,
-          resume: false, failedFile: "intercom-fx-failed-ids.txt", journal: Option.none(), progress: "auto", json
-        })
+        const tagged = yield* Effect.flatMap(
+          Tag.check("tag", {
+            resource: "contacts", tag, query: Option.some(query), ids: Option.none(), dryRun: false, concurrency: 8,
+            resume: false, failedFile: "intercom-fx-failed-ids.txt", journal: Option.none(), progress: "auto", json
+          }),
+          Tag.run
+        )
         // With --json, one object holding both summaries.
         yield* json
           ? Report.emit({ json, stdoutBusy: false, summary: { command: "demo", export: exported.summary, tag: tagged.summary }, human: [] })

@@ -60,7 +60,8 @@ export const command = Command.make(
   ({ workspace, ...rest }) =>
     Effect.gen(function*() {
       const [Export, Workspace] = yield* Effect.promise(() => Promise.all([import("../run/export.js"), import("../Workspace.js")]))
-      return yield* Export.run(rest).pipe(
+      const checked = yield* Export.check(rest)
+      return yield* Export.run(checked).pipe(
         Effect.flatMap(({ summary, human }) => Report.emit({ json: rest.json, stdoutBusy: rest.out === "-", summary, human })),
         Effect.provide(Workspace.layer(workspace))
       )

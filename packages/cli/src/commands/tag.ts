@@ -53,7 +53,8 @@ const make = (action: Action) =>
   Command.make(action, { ...options, workspace }, ({ workspace, ...rest }) =>
     Effect.gen(function*() {
       const [Tag, Workspace] = yield* Effect.promise(() => Promise.all([import("../run/tag.js"), import("../Workspace.js")]))
-      return yield* Tag.run(action, rest).pipe(
+      const checked = yield* Tag.check(action, rest)
+      return yield* Tag.run(checked).pipe(
         Effect.tap(({ summary, human }) => Report.emit({ json: rest.json, stdoutBusy: false, summary, human })),
         Effect.flatMap(({ failed }) => (failed ? Effect.fail(Failure.failed("some items failed (see above)")) : Effect.void)),
         Effect.provide(Workspace.layer(workspace))

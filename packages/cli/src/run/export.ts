@@ -79,14 +79,26 @@ const searchQuery = (resource: Exportable, query: Option.Option<string>, since: 
     return combined
   })
 
-/** Runs an export; returns the summary. */
-export const run = (options: ExportOptions): Effect.Effect<
-  Report.Outcome,
-  Failure.CliFailure | Resources.SourceError | QueryText.QueryTextError | Export.ExportError | Partition.InvalidPartitionCursor,
-  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+/** An export's options once checked, and what they select. */
+export interface Checked {
+  readonly options: ExportOptions
+  readonly fields: ReadonlyArray<string> | null
+  readonly parallel: number
+  readonly source: Resources.Source
+}
+
+/**
+ * Checks the options before the workspace is set up (the command runs this first), so a
+ * mistake on the command line is named even when the token is missing too: `--out
+ * --sandbox` (the flag taken as the file name) must not get "no access token … or add
+ * --sandbox".
+ */
+export const check = (options: ExportOptions): Effect.Effect<
+  Checked,
+  Failure.CliFailure | QueryText.QueryTextError | Search.InvalidQuery,
+  FileSystem.FileSystem
 > =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const toStdout = options.out === "-"
     if (toStdout && options.resume) return yield* Failure.usage("--resume needs --out FILE (stdout cannot be resumed)")
     if (Option.isSome(options.limit) && options.limit.value < 0) return yield* Failure.usage("--limit must be 0 or more")
@@ -121,6 +133,18 @@ export const run = (options: ExportOptions): Effect.Effect<
     const source = Resources.searchable(options.resource) || Option.isNone(since)
       ? found.right
       : Resources.filter(found.right, (record) => (Resources.changedAt(record) ?? 0) >= since.value)
+    return { options, fields, parallel, source }
+  })
+
+/** Runs a checked export; returns the summary. */
+export const run = ({ options, fields, parallel, source }: Checked): Effect.Effect<
+  Report.Outcome,
+  Failure.CliFailure | Resources.SourceError | Export.ExportError | Partition.InvalidPartitionCursor,
+  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const toStdout = options.out === "-"
     const limit = Option.getOrUndefined(options.limit)
     const watch = FieldWatch.make(fields ?? [])
     // CSV picks its columns from the record; NDJSON and JSON keep only the chosen fields.

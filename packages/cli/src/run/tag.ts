@@ -113,20 +113,36 @@ interface Counts {
   readonly failures: Array<{ readonly id: string; readonly reason: string }>
 }
 
-/** Runs a tag or untag job; returns the summary and whether items failed. */
-export const run = (action: Action, options: TagOptions): Effect.Effect<
-  Report.Outcome & { readonly failed: boolean },
-  | Failure.CliFailure
-  | IntercomError.IntercomError
-  | QueryText.QueryTextError
-  | Search.InvalidQuery
-  | Bulk.BulkFailed
-  | Bulk.JournalMismatch
-  | Sink.SinkError,
-  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+/** What a job acts on: the records a search selects, or the ids read from `--ids`. */
+type Selection =
+  | { readonly _tag: "query"; readonly resource: "contacts" | "conversations" | "tickets"; readonly query: Search.Query }
+  | { readonly _tag: "ids"; readonly ids: ReadonlyArray<string> }
+
+/** A tag or untag job's options once checked, and what they select. */
+export interface Checked {
+  readonly action: Action
+  readonly options: TagOptions
+  readonly selection: Selection
+  readonly journalPath: string
+}
+
+/** The job's identity: names its default journal, and (with the workspace) heads it. */
+const identityOf = (action: Action, options: TagOptions) =>
+  ({ action, resource: options.resource, tag: options.tag, query: options.query, ids: options.ids })
+
+const jobKey = (action: Action, options: TagOptions): string => JSON.stringify(identityOf(action, options))
+
+/**
+ * Checks the options (the query, the ids file, the files the job writes) before the
+ * workspace is set up; the command runs this first, so a mistake on the command line is
+ * named even when the token is missing too.
+ */
+export const check = (action: Action, options: TagOptions): Effect.Effect<
+  Checked,
+  Failure.CliFailure | QueryText.QueryTextError | Search.InvalidQuery | Sink.SinkError,
+  FileSystem.FileSystem
 > =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const { resource } = options
     if (Option.isSome(options.query) === Option.isSome(options.ids)) {
       return yield* Failure.usage("give exactly one of --query TEXT or --ids FILE")
@@ -138,26 +154,19 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       return yield* Failure.usage(`--tag "${options.tag}" looks like a flag, not a tag name: give --tag its name first`)
     }
 
-    // What to act on, and how many targets there are once known (for the progress ETA).
-    let expected: number | undefined
-    let targets: Stream.Stream<Target, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient>
+    let selection: Selection
     if (Option.isSome(options.query)) {
       if (!searchable(resource)) return yield* Failure.usage(`${resource} cannot be searched: select them with --ids FILE`)
       const query = yield* QueryText.parse(options.query.value, resource)
       yield* Search.compile(query, resource) // a bad query stops before any request
-      targets = searchTargets(resource, query, (total) => expected = total)
+      selection = { _tag: "query", resource, query }
     } else {
-      const ids = yield* readIds(Option.getOrElse(options.ids, () => ""))
-      expected = ids.length
-      targets = Stream.fromIterable(ids.map((id): Target => ({ id, record: Option.none() })))
+      selection = { _tag: "ids", ids: yield* readIds(Option.getOrElse(options.ids, () => "")) }
     }
 
-    // The job's identity: names its default journal, and (with the workspace) heads it.
-    const identity = { action, resource, tag: options.tag, query: options.query, ids: options.ids }
-    const jobKey = JSON.stringify(identity)
     const journalPath = Option.getOrElse(
       options.journal,
-      () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey) >>> 0).toString(16)}.journal`
+      () => `.intercom-fx-${action}-${resource}-${(Hash.string(jobKey(action, options)) >>> 0).toString(16)}.journal`
     )
     // The files this job may write, checked before any request (a dry run writes no journal).
     yield* checkWritable("--failed-ids", options.failedFile, { replaced: false })
@@ -166,6 +175,32 @@ export const run = (action: Action, options: TagOptions): Effect.Effect<
       // A fresh run replaces the journal: only ever one, never a file given by mistake.
       yield* Bulk.checkJournal(journalPath)
     }
+    return { action, options, selection, journalPath }
+  })
+
+/** Runs a checked tag or untag job; returns the summary and whether items failed. */
+export const run = ({ action, journalPath, options, selection }: Checked): Effect.Effect<
+  Report.Outcome & { readonly failed: boolean },
+  | Failure.CliFailure
+  | IntercomError.IntercomError
+  | Search.InvalidQuery
+  | Bulk.BulkFailed
+  | Bulk.JournalMismatch
+  | Sink.SinkError,
+  FileSystem.FileSystem | IntercomClient.IntercomClient | RateLimit.RateLimit
+> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const { resource } = options
+    const identity = identityOf(action, options)
+
+    // What to act on, and how many targets there are once known (for the progress ETA).
+    let expected: number | undefined
+    const targets: Stream.Stream<Target, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> =
+      selection._tag === "query"
+        ? searchTargets(selection.resource, selection.query, (total) => expected = total)
+        : Stream.fromIterable(selection.ids.map((id): Target => ({ id, record: Option.none() })))
+    if (selection._tag === "ids") expected = selection.ids.length
 
     // The tag: found by name; when tagging (never in a dry run) a missing one is created
     // once, when the first target arrives, so a selection that turns out empty (a query
