@@ -51,7 +51,7 @@ describe("invalid input: one line, exit 2, no stack trace, no request", () => {
     const cwd = dir()
     const before = await stats(sandbox.info)
     const cases = badInputs.map((input, index) => ({ input, index })).filter(({ input }) => input.fast === true)
-    expect(cases.length).toBe(28)
+    expect(cases.length).toBe(29)
     const outcomes = await pool(2, cases.map(({ input, index }) => () => runBadInput(sandbox.info, cwd, index, input, transcript)))
     expect(outcomes.filter((outcome) => outcome.problems.length > 0)).toEqual([])
     // Not one request reached the sandbox, from any case.

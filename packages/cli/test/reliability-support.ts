@@ -534,6 +534,7 @@ export const badInputs: ReadonlyArray<BadInput> = [
   { name: "--out followed by a flag", args: ["export", "tags", "--out", "--json"], mentions: ["--out --json looks like a flag"], fast: true },
   // Named before the missing token, whose line would say to add the --sandbox that was given.
   { name: "--out followed by --sandbox, no token", args: ["export", "contacts", "--out", "--sandbox"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ["--out --sandbox looks like a flag"], fast: true },
+  { name: "--data followed by --sandbox, no token", args: ["request", "POST", "/contacts", "--data", "--sandbox"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ['--data "--sandbox" looks like a flag'], fast: true },
   { name: "--tag followed by --sandbox, no token", args: ["tag", "contacts", "--query", "role = lead", "--tag", "--sandbox"], env: { INTERCOM_ACCESS_TOKEN: null }, mentions: ['--tag "--sandbox" looks like a flag'], fast: true },
   { name: "a value flag given last", args: ["export", "contacts", "--limit"], mentions: ["--limit needs a value", "see intercom-fx export --help"], fast: true },
   { name: "a value flag given last, after a switch", args: ["export", "contacts", "--json", "-o"], mentions: ["-o needs a value"], fast: true },

@@ -21,8 +21,8 @@ export const command = Command.make(
   ({ workspace, ...rest }) =>
     Effect.gen(function*() {
       const [Request, Workspace] = yield* Effect.promise(() => Promise.all([import("../run/request.js"), import("../Workspace.js")]))
-      yield* Request.validate(rest.method, rest.path)
-      return yield* Request.run(rest).pipe(Effect.provide(Workspace.layer(workspace)))
+      const checked = yield* Request.check(rest)
+      return yield* Request.run(checked).pipe(Effect.provide(Workspace.layer(workspace)))
     })
 ).pipe(
   Command.withDescription(describe(
