@@ -45,6 +45,7 @@ export const check = (
     return { verb: verb.value, path: options.path, body: yield* parseData(options.data) }
   })
 
+/** Sends a checked request and prints its JSON answer. */
 export const run = (
   { body, path, verb }: Checked
 ): Effect.Effect<void, IntercomError.IntercomError, IntercomClient.IntercomClient> =>
