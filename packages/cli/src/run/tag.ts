@@ -199,7 +199,7 @@ export const run = ({ action, journalPath, options, selection }: Checked): Effec
     const targets: Stream.Stream<Target, IntercomError.IntercomError | Search.InvalidQuery, IntercomClient.IntercomClient> =
       selection._tag === "query"
         ? searchTargets(selection.resource, selection.query, (total) => expected = total)
-        : Stream.fromIterable(selection.ids.map((id): Target => ({ id, record: Option.none() })))
+        : Stream.map(Stream.fromIterable(selection.ids), (id): Target => ({ id, record: Option.none() }))
     if (selection._tag === "ids") expected = selection.ids.length
 
     // The tag: found by name; when tagging (never in a dry run) a missing one is created
