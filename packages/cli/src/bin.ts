@@ -2,7 +2,7 @@
  * The `intercom-fx` executable: runs the command line, prints an expected failure as one
  * line on stderr, and maps the outcome to the documented exit code (see `ExitCode`).
  * Ctrl-C interrupts the command, whose scopes flush and close, then exits 4 (0 for
- * `intercom-fx sandbox`, whose normal end is Ctrl-C).
+ * `intercom-fx sandbox`, whose normal end is Ctrl-C), after one line on stderr.
  */
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -24,6 +24,14 @@ import { Shutdown } from "./Shutdown.js"
 
 /** Set by a command whose normal end is Ctrl-C. */
 const interruptIsNormalEnd = Ref.unsafeMake(false)
+/** Set by a command that has said what its interruption left behind. */
+const interruptionReported = Ref.unsafeMake(false)
+
+/** A Ctrl-C before the command could say anything of its own (while it set up) still gets a line. */
+const sayInterrupted = Effect.flatMap(
+  Effect.zip(Ref.get(interruptIsNormalEnd), Ref.get(interruptionReported)),
+  ([normalEnd, reported]) => (normalEnd || reported ? Effect.void : Effect.sync(() => void process.stderr.write("intercom-fx: interrupted\n")))
+)
 
 /** The line and exit code of a failed command; the full renderer (and the toolkit it knows) loads only when needed. */
 const render = (cause: Cause.Cause<unknown>) => {
@@ -57,7 +65,11 @@ const main: Effect.Effect<number, never> = withPlainOutput(withTidyHelp(UsageErr
         return rendered.code
       }))
   }),
-  Effect.provideService(Shutdown, { interruptIsNormalEnd: Ref.set(interruptIsNormalEnd, true) }),
+  Effect.onInterrupt(() => sayInterrupted),
+  Effect.provideService(Shutdown, {
+    interruptIsNormalEnd: Ref.set(interruptIsNormalEnd, true),
+    interruptionReported: Ref.set(interruptionReported, true)
+  }),
   // Logs (retries, warnings) go to stderr: stdout carries the data (`export --out -`).
   // Quiet unless asked (`--log-level warning|debug`): progress and summaries count retries.
   Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))),

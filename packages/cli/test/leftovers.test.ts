@@ -122,7 +122,19 @@ describe("a run that fails before its first record leaves only its inputs", () =
     expect(stopped.code).toBe(4)
     expect(stopped.stderr).toContain("intercom-fx: interrupted before the first record was written; nothing to resume\n")
     expect(stopped.stderr).not.toContain("--resume")
+    // The export said it itself: the executable's generic line does not repeat it.
+    expect(stopped.stderr).not.toMatch(/^intercom-fx: interrupted$/m)
     expect(listing(cwd)).toEqual([])
+  })
+
+  it("Ctrl-C in a command with nothing to report of its own (request): exit 4 and one line saying it was interrupted", async () => {
+    await configure({ faults: "5xx=1" })
+    const stopped = await run(["request", "GET", "/me", "--log-level", "warning"], {
+      env, cwd: dir(), onStderr: { text: "retrying", then: (signal) => signal() }
+    }).finally(() => configure({ faults: "" }))
+    expect(stopped.code).toBe(4)
+    expect(stopped.stderr.endsWith("intercom-fx: interrupted\n")).toBe(true)
+    expect(hasStackTrace(stopped.stderr)).toBe(false)
   })
 })
 

@@ -21,6 +21,7 @@ import { workspaceId } from "../internal/workspaceId.js"
 import * as Progress from "../Progress.js"
 import type * as Report from "../Report.js"
 import * as Resources from "../Resources.js"
+import * as Shutdown from "../Shutdown.js"
 
 export interface ExportOptions {
   readonly resource: Exportable
@@ -174,7 +175,7 @@ export const run = ({ options, fields, parallel, source }: Checked): Effect.Effe
               "intercom-fx: to continue, rerun the same command with --resume\n"
             : "intercom-fx: interrupted before the first record was written; nothing to resume\n"
         )
-      ))
+      )).pipe(Effect.zipRight(Shutdown.interruptionReported))
 
     const toFile = (workspace: string) => Export.run({
       source,

@@ -34,6 +34,7 @@ import type { ProgressMode, Taggable } from "../internal/options.js"
 import { searchable } from "../internal/options.js"
 import * as Progress from "../Progress.js"
 import type * as Report from "../Report.js"
+import * as Shutdown from "../Shutdown.js"
 
 export type Action = "tag" | "untag"
 
@@ -318,7 +319,7 @@ export const run = ({ action, journalPath, options, selection }: Checked): Effec
               "intercom-fx: to continue, rerun the same command with --resume\n"
             : "intercom-fx: interrupted before any item was finished; nothing to resume\n"
         )
-      ))
+      )).pipe(Effect.zipRight(Shutdown.interruptionReported))
 
     // A daemon, so interrupting this command does not interrupt the job before it has
     // journalled what is in flight; it is awaited on interruption below.
