@@ -378,7 +378,7 @@ type PropertyStep = (index: number, value: unknown, record: Record<string, unkno
  * changing name (or than `hasOwnProperty`), and nothing is allocated per object (a reader
  * returning the values as an array made a struct check allocate as much as `JSON.parse`).
  * The common case, a plain object holding a defined value, is checked inline (its kinds,
- * or its own check), without calling `step`: that call was about a third of the cost of
+ * or its own check), without calling `step`: that call was about a fifth of the cost of
  * checking a contact. The names are embedded as JSON string literals, so nothing in them
  * is code.
  */
