@@ -9,8 +9,11 @@ import * as Schema from "effect/Schema"
 export const Open = <Fields extends Schema.Struct.Fields>(fields: Fields): Schema.Struct<Fields> =>
   Schema.Struct(fields).annotations({ parseOptions: { onExcessProperty: "preserve" } })
 
-/** A string enum Intercom may extend: the known values type it, any string decodes. */
-export const OpenEnum = <const Known extends readonly [string, ...Array<string>]>(...known: Known) =>
-  Schema.String.pipe(
-    Schema.filter((value): value is Known[number] | (string & {}) => typeof value === "string", { examples: known })
-  )
+/**
+ * A string enum Intercom may extend: the known values type it (and are its examples), any
+ * string decodes. A plain string schema, only typed narrower: a filter passing every string
+ * cost each value a call into effect's filter machinery, two fifths of checking a contact.
+ */
+export const OpenEnum = <const Known extends readonly [string, ...Array<string>]>(
+  ...known: Known
+): Schema.Schema<Known[number] | (string & {}), string> => Schema.String.annotations({ examples: known })
